@@ -1,0 +1,1 @@
+"""One module per `infopoint-admin` sub-command."""
