@@ -28,6 +28,14 @@ class Settings:
     cache_dir: Path
     model: str
     hmac_key: str | None
+    host: str = "127.0.0.1"
+    port: int = 8080
+    telegram_token: str | None = None
+    telegram_api_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    official_codes: frozenset[str] = frozenset()
+    retention_days: int = 180
 
     @property
     def db_path(self) -> Path:
@@ -49,4 +57,13 @@ def load_settings() -> Settings:
         cache_dir=Path(env.get("INFOPOINT_CACHE_DIR", _cache_root())),
         model=env.get("INFOPOINT_MODEL", DEFAULT_MODEL),
         hmac_key=env.get("INFOPOINT_HMAC_KEY") or None,
+        host=env.get("INFOPOINT_HOST") or "127.0.0.1",
+        port=int(env.get("INFOPOINT_PORT") or 8080),
+        telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+        telegram_api_url=env.get("INFOPOINT_TELEGRAM_API_URL") or None,
+        webhook_url=env.get("INFOPOINT_WEBHOOK_URL") or None,
+        webhook_secret=env.get("INFOPOINT_WEBHOOK_SECRET") or None,
+        official_codes=frozenset(c.strip() for c in env.get("INFOPOINT_OFFICIAL_CODES", "").split(",")
+                                 if c.strip()),
+        retention_days=int(env.get("INFOPOINT_RETENTION_DAYS") or 180),
     )

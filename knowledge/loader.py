@@ -103,6 +103,9 @@ def _read_yaml(path: Path, problems: _Problems | _Prefixed) -> dict[str, Any] | 
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context_mark", None)
+        if context is not None and (mark is None or context.line != mark.line):
+            reason += f" (in what starts at line {context.line + 1}, column {context.column + 1})"
         problems.error(where, f"broken YAML: {reason}")
         return None
     except (OSError, UnicodeDecodeError) as exc:

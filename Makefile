@@ -1,0 +1,47 @@
+# Infopoint: `make run` runs the product, `make test` runs the tests. Both set up what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export TOKENIZERS_PARALLELISM := false
+export HF_HUB_OFFLINE := 1
+
+.PHONY: setup run test lint eval calibrate coverage model clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first, pinned: the CPU build that this machine has; an unpinned torch pulls GBs of CUDA wheels.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP) model
+
+model: $(STAMP)
+	$(BIN)/infopoint-admin setup-model
+
+run: setup
+	$(BIN)/infopoint run
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/infopoint-admin validate
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+eval: setup
+	$(BIN)/infopoint-admin eval eval/ --out data/eval-results.jsonl
+
+calibrate: setup
+	$(BIN)/infopoint-admin calibrate eval/ --write
+
+coverage: $(STAMP)
+	$(BIN)/infopoint-admin coverage
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,67 @@
+"""`infopoint-admin eval` and `infopoint-admin calibrate`: measure and tune on a labelled set."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from admin.evaluation import calibrate, load_items, out_record, report, run_items
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the sub-commands."""
+    p = subparsers.add_parser("eval", help="run a labelled question set and print the figures")
+    p.add_argument("files", nargs="+", type=Path, help="YAML item files or folders (e.g. eval/)")
+    p.add_argument("--out", type=Path, help="write one JSON object per item (JSONL)")
+    p.set_defaults(func=run_eval)
+    c = subparsers.add_parser("calibrate", help="choose the answered/unsure thresholds on a labelled set")
+    c.add_argument("files", nargs="+", type=Path)
+    c.add_argument("--write", action="store_true", help="save them to index/calibration.json")
+    c.set_defaults(func=run_calibrate)
+
+
+def _core_and_results(files: list[Path]):
+    from bot.services import build_core
+
+    try:
+        items = load_items(files)
+    except (ValueError, OSError) as exc:
+        print(f"cannot read the labelled set: {exc}")
+        return None, None
+    core = build_core(progress=True)
+    unknown = sorted({i.region for i in items} - set(core.catalog.region_ids))
+    if unknown:
+        print(f"unknown region(s) in the labelled set: {unknown}; regions: {core.catalog.region_ids}")
+        return None, None
+    return core, run_items(core, items)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Print the figures; optionally write the JSONL."""
+    core, results = _core_and_results(args.files)
+    if core is None:
+        return 2
+    print(f"thresholds: answer >= {core.thresholds.answer}, unsure >= {core.thresholds.unsure}, "
+          f"keyword bonus {core.thresholds.keyword_bonus}")
+    print(report(results))
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as handle:
+            for result in results:
+                handle.write(json.dumps(out_record(core, result), ensure_ascii=False) + "\n")
+        print(f"wrote {len(results)} lines to {args.out}")
+    return 0
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    """Print (and with --write save) the calibrated thresholds."""
+    core, results = _core_and_results(args.files)
+    if core is None:
+        return 2
+    thresholds, note = calibrate(results, core.embedder.model_id)
+    thresholds.keyword_bonus = core.thresholds.keyword_bonus
+    print(f"answer >= {thresholds.answer}, unsure >= {thresholds.unsure}\n{note}")
+    if args.write:
+        thresholds.save()
+        print("saved to index/calibration.json")
+    return 0

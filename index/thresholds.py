@@ -1,0 +1,43 @@
+"""The score thresholds that decide answered / unsure / unanswered, calibrated on the labelled set.
+
+`infopoint-admin calibrate` writes them into `index/calibration.json` (committed, with the figures
+they were chosen on); the defaults below only apply before the first calibration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
+
+
+@dataclass
+class Thresholds:
+    """Score >= answer: answered; >= unsure: offer choices; below: unanswered."""
+
+    answer: float = 0.88
+    unsure: float = 0.84
+    keyword_bonus: float = 0.02
+    per_lang: dict[str, dict[str, float]] = field(default_factory=dict)
+    model_id: str = ""
+    note: str = ""
+
+    def for_lang(self, lang: str | None) -> tuple[float, float]:
+        """(answer, unsure) for one language, falling back to the global pair."""
+        own = self.per_lang.get(lang or "", {})
+        return own.get("answer", self.answer), own.get("unsure", self.unsure)
+
+    def save(self, path: Path = CALIBRATION_FILE) -> None:
+        """Write as JSON."""
+        path.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> Thresholds:
+        """Read from JSON (defaults when the file does not exist)."""
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text())
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
