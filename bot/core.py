@@ -107,7 +107,7 @@ class AnswerCore:
 
     def _search(self, live: LiveRegion, question: str, vector: np.ndarray, official: bool) -> list[Hit]:
         hits = live.index.search(vector, question, k=SEARCH_DEPTH,
-                                 keyword_bonus=self.thresholds.keyword_bonus)
+                                 lexical_weight=self.thresholds.lexical_weight)
         entries = live.content.entries
         return [h for h in hits if h.entry_id in entries
                 and (official or entries[h.entry_id].audience != "official")]

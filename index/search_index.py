@@ -23,7 +23,7 @@ from index.embedding_cache import EmbeddingCache
 from knowledge.entry import Entry
 
 log = logging.getLogger(__name__)
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -54,25 +54,35 @@ def entry_variants(entry: Entry) -> list[tuple[Variant, str]]:
     return out
 
 
-def _keyword_pattern(keywords: list[str]) -> re.Pattern[str] | None:
-    words = [re.escape(k.lower()) for k in keywords if len(k) >= 3]
-    if not words:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+_TOKEN = re.compile(r"\w+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase word tokens, for the lexical half of the search."""
+    return _TOKEN.findall(text.lower())
+
+
+def lexical_document(entry: Entry) -> list[str]:
+    """An entry's words in every language (keywords such as PESEL, NFZ, OAMP count three times)."""
+    parts = [t.full_text() + " " + " ".join(t.questions) for t in entry.texts.values()]
+    return tokens(" ".join(parts)) + tokens(" ".join(entry.keywords)) * 3
 
 
 class RegionIndex:
     """The FAISS index of one region and what each of its rows is."""
 
     def __init__(self, region_id: str, model_id: str, content_hash: str, variants: list[Variant],
-                 vectors: np.ndarray, keywords: dict[str, list[str]]) -> None:
+                 vectors: np.ndarray, entries: dict[str, Entry]) -> None:
+        from rank_bm25 import BM25Okapi
+
         self.region_id = region_id
         self.model_id = model_id
         self.content_hash = content_hash
         self.variants = variants
-        self.keywords = keywords
-        self._patterns = {eid: p for eid, kw in keywords.items() if (p := _keyword_pattern(kw))}
         self.newly_embedded = 0
+        self._entry_ids = list(entries)
+        documents = [lexical_document(entries[e]) for e in self._entry_ids]
+        self._bm25 = BM25Okapi(documents) if any(documents) else None
         dim = vectors.shape[1] if vectors.size else 1
         self.faiss = faiss.IndexFlatIP(dim)
         if vectors.size:
@@ -96,10 +106,9 @@ class RegionIndex:
                                           progress=progress)
                 vectors[idx] = vecs
                 new += n_new
-        keywords = {e.id: e.keywords for e in entries.values() if e.keywords}
         log.info("index %s: %d variants of %d entries, %d embedded anew, %.1fs", region_id,
                  len(rows), len(entries), new, time.perf_counter() - started)
-        index = cls(region_id, embedder.model_id, content_hash, variants, vectors, keywords)
+        index = cls(region_id, embedder.model_id, content_hash, variants, vectors, entries)
         index.newly_embedded = new
         return index
 
@@ -110,7 +119,7 @@ class RegionIndex:
         (folder / "index.faiss.tmp").replace(folder / "index.faiss")
         manifest = {
             "version": MANIFEST_VERSION, "region": self.region_id, "model_id": self.model_id,
-            "content_hash": self.content_hash, "keywords": self.keywords,
+            "content_hash": self.content_hash,
             "variants": [asdict(v) for v in self.variants],
         }
         tmp = folder / "manifest.json.tmp"
@@ -118,7 +127,8 @@ class RegionIndex:
         tmp.replace(folder / "manifest.json")
 
     @classmethod
-    def load(cls, folder: Path, model_id: str, content_hash: str) -> RegionIndex | None:
+    def load(cls, folder: Path, model_id: str, content_hash: str,
+             entries: dict[str, Entry]) -> RegionIndex | None:
         """The saved index if it was built by this model from this content, else None."""
         try:
             manifest = json.loads((folder / "manifest.json").read_text())
@@ -129,17 +139,17 @@ class RegionIndex:
         except (OSError, ValueError, RuntimeError):
             return None
         variants = [Variant(**v) for v in manifest["variants"]]
-        if stored.ntotal != len(variants):
+        if stored.ntotal != len(variants) or {v.entry_id for v in variants} - set(entries):
             return None
         vectors = stored.reconstruct_n(0, stored.ntotal) if stored.ntotal else np.zeros((0, 0))
-        return cls(manifest["region"], model_id, content_hash, variants, vectors, manifest["keywords"])
+        return cls(manifest["region"], model_id, content_hash, variants, vectors, entries)
 
     def search(self, query_vector: np.ndarray, query_text: str = "", k: int = 5,
-               keyword_bonus: float = 0.0, depth: int = 64) -> list[Hit]:
-        """The best `k` entries for a query vector, each scored by its best variant.
+               lexical_weight: float = 0.0, depth: int = 64) -> list[Hit]:
+        """The best `k` entries for a question, each scored by its best variant.
 
-        `keyword_bonus` is added to entries whose keywords (acronyms such as PESEL, NFZ) appear in
-        the question as whole words: the lexical half of a light hybrid search.
+        With `lexical_weight`, a BM25 score over the entry's words in all languages (normalised to
+        the best entry's) is added: acronyms, names and transliterations that meaning alone misses.
         """
         if self.faiss.ntotal == 0:
             return []
@@ -147,32 +157,37 @@ class RegionIndex:
                                          min(depth, self.faiss.ntotal))
         best: dict[str, Hit] = {}
         for score, row in zip(scores[0], rows[0], strict=True):
-            if row < 0:
-                continue
-            variant = self.variants[row]
-            if variant.entry_id not in best:
+            variant = self.variants[row] if row >= 0 else None
+            if variant and variant.entry_id not in best:
                 best[variant.entry_id] = Hit(variant.entry_id, float(score), variant)
-        if keyword_bonus and query_text:
-            lowered = query_text.lower()
-            for entry_id, pattern in self._patterns.items():
-                if pattern.search(lowered):
-                    hit = best.get(entry_id)
-                    base = hit.score if hit else self._entry_score(entry_id, query_vector)
-                    variant = hit.variant if hit else Variant(entry_id, "", "keyword")
-                    best[entry_id] = Hit(entry_id, base + keyword_bonus, variant)
+        if lexical_weight and query_text and self._bm25 is not None:
+            raw = self._bm25.get_scores(tokens(query_text))
+            top = float(raw.max()) if len(raw) else 0.0
+            if top > 0:
+                for i in np.argsort(raw)[::-1][:10]:
+                    entry_id = self._entry_ids[i]
+                    if raw[i] > 0 and entry_id not in best:
+                        best[entry_id] = self._entry_hit(entry_id, query_vector)
+                for i, entry_id in enumerate(self._entry_ids):
+                    if raw[i] > 0 and entry_id in best:
+                        hit = best[entry_id]
+                        best[entry_id] = Hit(entry_id, hit.score + lexical_weight * float(raw[i]) / top,
+                                             hit.variant)
         return sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
 
-    def _entry_score(self, entry_id: str, query_vector: np.ndarray) -> float:
+    def _entry_hit(self, entry_id: str, query_vector: np.ndarray) -> Hit:
         rows = [i for i, v in enumerate(self.variants) if v.entry_id == entry_id]
         vectors = np.stack([self.faiss.reconstruct(i) for i in rows])
-        return float((vectors @ query_vector.astype(np.float32)).max())
+        scores = vectors @ query_vector.astype(np.float32)
+        best = int(np.argmax(scores))
+        return Hit(entry_id, float(scores[best]), self.variants[rows[best]])
 
 
 def ensure_index(region_id: str, entries: dict[str, Entry], content_hash: str, embedder: Embedder,
                  cache: EmbeddingCache, index_dir: Path, progress: bool = False) -> RegionIndex:
     """Load the saved index when it matches the model and content, else rebuild and save it."""
     folder = index_dir / region_id
-    loaded = RegionIndex.load(folder, embedder.model_id, content_hash)
+    loaded = RegionIndex.load(folder, embedder.model_id, content_hash, entries)
     if loaded is not None:
         return loaded
     index = RegionIndex.build(region_id, entries, embedder, cache, content_hash, progress=progress)

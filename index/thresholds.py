@@ -19,7 +19,7 @@ class Thresholds:
 
     answer: float = 0.88
     unsure: float = 0.84
-    keyword_bonus: float = 0.02
+    lexical_weight: float = 0.08
     per_lang: dict[str, dict[str, float]] = field(default_factory=dict)
     model_id: str = ""
     note: str = ""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.core import AnswerCore, Asker, UnknownLanguage, UnknownRegion
 from bot.render import render
@@ -63,12 +65,12 @@ def test_czech_region_answers_in_czech(core: AnswerCore) -> None:
 def test_edit_reindexes_only_that_entry_and_bad_content_keeps_last_good(private_core: AnswerCore) -> None:
     catalog = private_core.catalog
     folder = catalog.content_dir / "malopolska"
-    path = next((folder / "entries").rglob("*.yaml"))
+    path = folder / "entries" / "registration_documents" / "pesel-number-foreigners.yaml"
     entry_id = path.stem
-    new_question = "zupełnie nowe pytanie o kwiaty doniczkowe na balkonie urzędu"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    questions:\n", f"    questions:\n      - {new_question}\n", 1),
-                    encoding="utf-8")
+    new_question = f"zupełnie nowe pytanie o kwiaty doniczkowe na balkonie urzędu nr {uuid.uuid4().hex[:6]}"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["content"]["pl"]["questions"].append(new_question)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert catalog.refresh() == {}
     live = catalog.regions["malopolska"]
     assert 0 < live.index.newly_embedded <= 2

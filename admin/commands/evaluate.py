@@ -43,7 +43,7 @@ def run_eval(args: argparse.Namespace) -> int:
     if core is None:
         return 2
     print(f"thresholds: answer >= {core.thresholds.answer}, unsure >= {core.thresholds.unsure}, "
-          f"keyword bonus {core.thresholds.keyword_bonus}")
+          f"lexical weight {core.thresholds.lexical_weight}")
     print(report(results))
     if args.out:
         with args.out.open("w", encoding="utf-8") as handle:
@@ -59,7 +59,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
     if core is None:
         return 2
     thresholds, note = calibrate(results, core.embedder.model_id)
-    thresholds.keyword_bonus = core.thresholds.keyword_bonus
+    thresholds.lexical_weight = core.thresholds.lexical_weight
     print(f"answer >= {thresholds.answer}, unsure >= {thresholds.unsure}\n{note}")
     if args.write:
         thresholds.save()
