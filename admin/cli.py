@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from admin.commands import evaluate, setup_model, validate
+from admin.commands import coverage, evaluate, setup_model, validate
 
-COMMANDS = [validate, evaluate, setup_model]
+COMMANDS = [validate, evaluate, coverage, setup_model]
 
 
 def build_parser() -> argparse.ArgumentParser:

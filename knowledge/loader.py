@@ -27,8 +27,8 @@ ENTRY_FIELDS = {
     "id", "topic", "subtopic", "audience", "source_lang", "last_reviewed", "keywords", "offices",
     "sources", "legal_basis", "content", "review_every_days",
 }
-TEXT_FIELDS = {"title", "answer", "questions", "steps", "documents", "fees", "deadlines", "details",
-               "source_hash"}
+TEXT_FIELDS = {"title", "answer", "questions", "steps", "documents", "fees", "deadlines", "details"}
+TRANSLATIONS_FILE = "translations.yaml"
 OFFICE_FIELDS = {"id", "name", "address", "hours", "phone", "email", "web", "notes", "languages", "kind"}
 REGION_FIELDS = {"id", "name", "country", "office_languages", "languages", "required_languages",
                  "fallback", "emergency", "contacts"}
@@ -266,7 +266,7 @@ def _parse_text(lang: str, data: Any, problems: _Problems | _Prefixed) -> EntryT
         lang=lang, title=title, answer=answer, questions=_string_list(data, "questions", sub),
         steps=_string_list(data, "steps", sub), documents=_string_list(data, "documents", sub),
         fees=_string(data, "fees", sub, False), deadlines=_string(data, "deadlines", sub, False),
-        details=_string(data, "details", sub, False), source_hash=_string(data, "source_hash", sub, False),
+        details=_string(data, "details", sub, False),
     )
 
 
@@ -386,7 +386,24 @@ def load_region(folder: Path) -> RegionContent:
             result.errors.append(ContentError(p.file, "id", f"duplicate id {entry.id!r} (also {other})"))
             continue
         result.entries[entry.id] = entry
+    _apply_translation_stamps(folder / TRANSLATIONS_FILE, root, result)
     return result
+
+
+def _apply_translation_stamps(path: Path, root: Path, result: RegionContent) -> None:
+    """Read which source text each translation was made from (written by `translations --stamp`)."""
+    if not path.exists():
+        return
+    problems = _Problems(path, root)
+    data = _read_yaml(path, problems) or {}
+    result.errors += problems.errors
+    for entry_id, stamps in data.items():
+        entry = result.entries.get(entry_id)
+        if entry is None or not isinstance(stamps, dict):
+            continue
+        for lang, source_hash in stamps.items():
+            if lang in entry.texts:
+                entry.texts[lang].source_hash = str(source_hash)
 
 
 def region_folders(content_dir: Path) -> list[Path]:
