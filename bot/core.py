@@ -122,8 +122,6 @@ class AnswerCore:
         region = live.content.region
         entry = live.content.entries[entry_id]
         chain = region.language_chain(answer.lang)
-        if answer.official:
-            chain = [*region.office_languages, *chain] if answer.lang in region.office_languages else chain
         answer.entry = entry
         answer.text = entry.text_in(chain)
         answer.offices = [region.offices[o] for o in entry.offices if o in region.offices]
