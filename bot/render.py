@@ -12,7 +12,9 @@ from knowledge.office import Office
 from knowledge.vocabulary import LANGUAGES
 
 
-class _Format:
+class TextFormat:
+    """Plain text, or Telegram-safe HTML when `rich`."""
+
     def __init__(self, rich: bool) -> None:
         self.rich = rich
 
@@ -28,7 +30,7 @@ class _Format:
         return f"{label} ({url})" if label and label != url else url
 
 
-def office_lines(office: Office, langs: list[str], fmt: _Format) -> list[str]:
+def office_lines(office: Office, langs: list[str], fmt: TextFormat) -> list[str]:
     """An office as a few lines (only the fields that are known)."""
     lines = [fmt.bold(pick(office.name, langs))]
     for key, value in (("address", pick(office.address, langs)), ("hours", pick(office.hours, langs)),
@@ -40,7 +42,7 @@ def office_lines(office: Office, langs: list[str], fmt: _Format) -> list[str]:
 
 def render(answer: Answer, rich: bool = False, with_details: bool = True) -> str:
     """The whole answer as one message text."""
-    fmt = _Format(rich)
+    fmt = TextFormat(rich)
     lang = answer.lang
     langs = [lang]
     parts: list[str] = []
@@ -60,7 +62,7 @@ def render(answer: Answer, rich: bool = False, with_details: bool = True) -> str
     return "\n\n".join(parts)
 
 
-def _entry_text(answer: Answer, fmt: _Format, with_details: bool) -> str:
+def _entry_text(answer: Answer, fmt: TextFormat, with_details: bool) -> str:
     text, entry, lang = answer.text, answer.entry, answer.lang
     assert text is not None and entry is not None
     parts: list[str] = []

@@ -80,6 +80,9 @@ class RegionIndex:
         self.content_hash = content_hash
         self.variants = variants
         self.newly_embedded = 0
+        self._rows_by_entry: dict[str, list[int]] = {}
+        for row, variant in enumerate(variants):
+            self._rows_by_entry.setdefault(variant.entry_id, []).append(row)
         self._entry_ids = list(entries)
         documents = [lexical_document(entries[e]) for e in self._entry_ids]
         self._bm25 = BM25Okapi(documents) if any(documents) else None
@@ -176,7 +179,7 @@ class RegionIndex:
         return sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
 
     def _entry_hit(self, entry_id: str, query_vector: np.ndarray) -> Hit:
-        rows = [i for i, v in enumerate(self.variants) if v.entry_id == entry_id]
+        rows = self._rows_by_entry[entry_id]
         vectors = np.stack([self.faiss.reconstruct(i) for i in rows])
         scores = vectors @ query_vector.astype(np.float32)
         best = int(np.argmax(scores))

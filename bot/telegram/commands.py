@@ -8,9 +8,9 @@ from telegram.ext import Application, ContextTypes
 
 from bot.strings import t
 from bot.telegram.deps import Deps, Prefs, deps_of
-from bot.telegram.replies import send
+from bot.telegram.replies import say, send
 from bot.telegram.views import (
-    _button,
+    button,
     contacts_text,
     entries_keyboard,
     keyboard,
@@ -72,8 +72,7 @@ async def after_language(context: ContextTypes.DEFAULT_TYPE, chat: int, deps: De
 
 async def help_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What the bot does and its commands."""
-    prefs = deps_of(context).prefs(update)
-    await send(context, update.effective_chat.id, t(prefs.lang, "help"))
+    await say(update, context, "help")
 
 
 async def language_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -93,12 +92,19 @@ async def region_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                region_keyboard(regions, prefs.lang))
 
 
+async def needs_region(update: Update, context: ContextTypes.DEFAULT_TYPE, prefs: Prefs) -> bool:
+    """True (after asking the user to choose one) when no region is chosen yet."""
+    if prefs.region is None:
+        await region_cmd(update, context)
+        return True
+    return False
+
+
 async def topics_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Browse the region's topics."""
     deps = deps_of(context)
     prefs = deps.prefs(update)
-    if prefs.region is None:
-        await region_cmd(update, context)
+    if await needs_region(update, context, prefs):
         return
     live = deps.core.region(prefs.region)
     await send(context, update.effective_chat.id, t(prefs.lang, "topics_intro"),
@@ -109,8 +115,7 @@ async def contact_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Emergency numbers and human contacts of the region."""
     deps = deps_of(context)
     prefs = deps.prefs(update)
-    if prefs.region is None:
-        await region_cmd(update, context)
+    if await needs_region(update, context, prefs):
         return
     await send(context, update.effective_chat.id, contacts_text(deps.core.region(prefs.region).content.region,
                                                                prefs.lang))
@@ -118,16 +123,14 @@ async def contact_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def privacy_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What is stored, and for how long."""
-    deps = deps_of(context)
-    prefs = deps.prefs(update)
-    await send(context, update.effective_chat.id, t(prefs.lang, "privacy", days=deps.config.retention_days))
+    await say(update, context, "privacy", days=deps_of(context).config.retention_days)
 
 
 async def forget_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask to confirm deleting everything about the user."""
     prefs = deps_of(context).prefs(update)
-    markup = keyboard([[_button(t(prefs.lang, "btn_forget_yes"), "f", "yes"),
-                        _button(t(prefs.lang, "btn_cancel"), "f", "no")]])
+    markup = keyboard([[button(t(prefs.lang, "btn_forget_yes"), "f", "yes"),
+                        button(t(prefs.lang, "btn_cancel"), "f", "no")]])
     await send(context, update.effective_chat.id, t(prefs.lang, "forget_confirm"), markup)
 
 
@@ -146,8 +149,7 @@ async def official_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await send(context, chat, t(prefs.lang, "official_bad_code"))
     else:
         deps.save(prefs, official=True)
-        if prefs.region is None:
-            await region_cmd(update, context)
+        if await needs_region(update, context, prefs):
             return
         region = deps.core.region(prefs.region).content.region
         client = prefs.extra.get("client_lang") or "-"

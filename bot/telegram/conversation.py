@@ -17,8 +17,8 @@ from bot.strings import t
 from bot.telegram.callbacks import Callback, as_int, parse
 from bot.telegram.commands import after_language
 from bot.telegram.deps import CHANNEL, Deps, Prefs, deps_of
-from bot.telegram.replies import send, send_answer, typing
-from bot.telegram.views import _button, answer_text, details_text, entries_keyboard, keyboard, topics_keyboard
+from bot.telegram.replies import say, send, send_answer, typing
+from bot.telegram.views import answer_text, button, details_text, entries_keyboard, keyboard, topics_keyboard
 from knowledge.localized import pick
 from knowledge.vocabulary import LANGUAGES, TOPICS
 
@@ -74,8 +74,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, de
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Voice, photo, sticker, location, document...: explain kindly that only text is understood."""
-    prefs = deps_of(context).prefs(update)
-    await send(context, update.effective_chat.id, t(prefs.lang, "non_text"))
+    await say(update, context, "non_text")
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -183,7 +182,7 @@ async def _cb_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, deps: Dep
         return True
     context.user_data["await_comment"] = feedback_id
     await send(context, update.effective_chat.id, t(prefs.lang, "ask_missing"),
-               keyboard([[_button(t(prefs.lang, "btn_skip"), "s", feedback_id)]]))
+               keyboard([[button(t(prefs.lang, "btn_skip"), "s", feedback_id)]]))
     return True
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answer import Answer
-from bot.telegram.deps import Prefs
+from bot.strings import t
+from bot.telegram.deps import Prefs, deps_of
 from bot.telegram.text import split_message
 from bot.telegram.views import answer_keyboard, answer_text
 
@@ -23,6 +24,12 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
         await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
                                        reply_markup=markup if i == len(parts) - 1 else None,
                                        link_preview_options=None)
+
+
+async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object) -> None:
+    """Reply with one UI string in the user's language."""
+    prefs = deps_of(context).prefs(update)
+    await send(context, update.effective_chat.id, t(prefs.lang, key, **values))
 
 
 async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:

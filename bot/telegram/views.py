@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answer import ANSWERED, UNSURE, Answer
-from bot.render import _Format, details_blocks, office_lines, render
+from bot.render import TextFormat, details_blocks, office_lines, render
 from bot.strings import t
 from bot.telegram.callbacks import make
 from bot.telegram.text import esc
@@ -17,7 +17,8 @@ from knowledge.vocabulary import LANGUAGES, TOPICS
 Rows = list[list[InlineKeyboardButton]]
 
 
-def _button(label: str, kind: str, *args: object) -> InlineKeyboardButton | None:
+def button(label: str, kind: str, *args: object) -> InlineKeyboardButton | None:
+    """A button with validated short callback data (None when the payload would not fit)."""
     data = make(kind, *args)
     return InlineKeyboardButton(label, callback_data=data) if data else None
 
@@ -39,19 +40,19 @@ def grid(buttons: list[InlineKeyboardButton | None], per_row: int = 2) -> MaybeR
 
 def language_keyboard(languages: list[str], current: str | None) -> InlineKeyboardMarkup | None:
     """One button per language, in its own name."""
-    return keyboard(grid([_button(("✅ " if code == current else "") + LANGUAGES[code], "l", code)
+    return keyboard(grid([button(("✅ " if code == current else "") + LANGUAGES[code], "l", code)
                           for code in languages], 3))
 
 
 def region_keyboard(regions: list[Region], lang: str) -> InlineKeyboardMarkup | None:
     """One button per served region."""
-    return keyboard([[_button(pick(r.name, [lang, "en"]), "r", r.id)] for r in regions])
+    return keyboard([[button(pick(r.name, [lang, "en"]), "r", r.id)] for r in regions])
 
 
 def topics_keyboard(live: LiveRegion, lang: str, official: bool) -> InlineKeyboardMarkup | None:
     """The topics that have entries in the region."""
     present = {e.topic for e in live.content.entries.values() if official or e.audience != "official"}
-    return keyboard(grid([_button(t(lang, f"topic_{topic}"), "t", topic) for topic in TOPICS
+    return keyboard(grid([button(t(lang, f"topic_{topic}"), "t", topic) for topic in TOPICS
                           if topic in present]))
 
 
@@ -61,8 +62,8 @@ def entries_keyboard(live: LiveRegion, topic: str, lang: str, official: bool) ->
     entries = sorted((e for e in live.content.entries.values()
                       if e.topic == topic and (official or e.audience != "official")),
                      key=lambda e: e.text_in(chain).title)
-    rows = [[_button(e.text_in(chain).title[:60], "e", e.id)] for e in entries]
-    return keyboard([*rows, [_button("⬅️ " + t(lang, "btn_topics"), "t", "-")]])
+    rows = [[button(e.text_in(chain).title[:60], "e", e.id)] for e in entries]
+    return keyboard([*rows, [button("⬅️ " + t(lang, "btn_topics"), "t", "-")]])
 
 
 def answer_keyboard(answer: Answer, ui_lang: str,
@@ -71,15 +72,15 @@ def answer_keyboard(answer: Answer, ui_lang: str,
     qid = answer.question_id or 0
     rows: list[list[InlineKeyboardButton | None]] = []
     if answer.outcome == UNSURE:
-        rows += [[_button(c.title[:60], "p", qid, c.entry_id)] for c in answer.candidates]
+        rows += [[button(c.title[:60], "p", qid, c.entry_id)] for c in answer.candidates]
     if answer.outcome == ANSWERED and answer.entry and answer.text:
         eid = answer.entry.id
         if answer.text.has_details or (answer.official and answer.entry.legal_basis):
-            rows.append([_button(t(ui_lang, "btn_details"), "d", eid)])
+            rows.append([button(t(ui_lang, "btn_details"), "d", eid)])
         if answer.official and client_lang:
-            rows.append([_button(t(ui_lang, "btn_show_client", language=LANGUAGES[client_lang]),
+            rows.append([button(t(ui_lang, "btn_show_client", language=LANGUAGES[client_lang]),
                                  "c", eid, client_lang)])
-        rows.append([_button("👍", "v", "+", qid, eid), _button("👎", "v", "-", qid, eid)])
+        rows.append([button("👍", "v", "+", qid, eid), button("👎", "v", "-", qid, eid)])
     return keyboard(rows)
 
 
@@ -91,14 +92,14 @@ def answer_text(answer: Answer) -> str:
 def details_text(answer: Answer) -> str:
     """The title and the details blocks of an entry answer, as Telegram HTML."""
     assert answer.text is not None
-    fmt = _Format(True)
+    fmt = TextFormat(True)
     return "\n\n".join([fmt.bold(answer.text.title), *details_blocks(answer, esc, fmt.bold)])
 
 
 def contacts_text(region: Region, lang: str) -> str:
     """The region's emergency numbers and human contacts."""
     langs = [lang, *region.language_chain(lang)]
-    fmt = _Format(True)
+    fmt = TextFormat(True)
     numbers = [f"<b>{esc(n.number)}</b> {esc(pick(n.label, langs))}" for n in region.emergency]
     contacts = ["\n".join(office_lines(c, langs, fmt)) for c in region.contacts]
     parts = [t(lang, "emergency_intro") + "\n" + "\n".join(numbers)] if numbers else []
