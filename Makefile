@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run test lint eval calibrate coverage model clean
+.PHONY: setup run test lint eval calibrate coverage model browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,12 @@ model: $(STAMP)
 run: setup
 	$(BIN)/infopoint run
 
-test: setup
+# Debian's Chromium for the admin dashboard's browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
+
+test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/infopoint-admin validate
 	$(BIN)/pytest
