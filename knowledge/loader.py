@@ -29,6 +29,7 @@ ENTRY_FIELDS = {
 }
 TEXT_FIELDS = {"title", "answer", "questions", "steps", "documents", "fees", "deadlines", "details"}
 TRANSLATIONS_FILE = "translations.yaml"
+DRAFTS_DIR = "drafts"  # draft entries written from unmet needs: never loaded, not in the content hash
 OFFICE_FIELDS = {"id", "name", "address", "hours", "phone", "email", "web", "notes", "languages", "kind"}
 REGION_FIELDS = {"id", "name", "country", "office_languages", "languages", "required_languages",
                  "fallback", "emergency", "contacts"}
@@ -344,9 +345,11 @@ def parse_entry(path: Path, root: Path, region: Region) -> tuple[Entry | None, _
 
 
 def folder_hash(folder: Path) -> str:
-    """A hash of every YAML file of a region folder (names and bytes)."""
+    """A hash of every YAML file of a region folder (names and bytes); drafts/ is not content."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*.yaml")):
+        if path.relative_to(folder).parts[0] == DRAFTS_DIR:
+            continue
         digest.update(str(path.relative_to(folder)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

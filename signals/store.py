@@ -44,8 +44,12 @@ class SignalStore:
             self.db["questions"].create({
                 "id": int, "ts": str, "region": str, "channel": str, "lang": str, "detected_lang": str,
                 "outcome": str, "entry_id": str, "score": float, "candidates": str, "text": str,
-                "user": str, "emergency": int, "picked_entry": str, "audience": str,
+                "user": str, "emergency": int, "picked_entry": str, "audience": str, "ref": str,
             }, pk="id", if_not_exists=True)
+            if "ref" not in self.db["questions"].columns_dict:  # stores made before the column existed
+                self.db["questions"].add_column("ref", str)
+            # A question asked under the same ref again (a Telegram update delivered twice) is one row.
+            self.db.execute("CREATE UNIQUE INDEX IF NOT EXISTS questions_ref ON questions (ref)")
             self.db["feedback"].create({
                 "id": int, "ts": str, "question_id": int, "entry_id": str, "vote": int, "comment": str,
                 "user": str, "region": str, "lang": str,
@@ -62,8 +66,12 @@ class SignalStore:
                         text: str, score: float | None = None, entry_id: str | None = None,
                         candidates: list[str] | None = None, user: str | None = None,
                         detected_lang: str | None = None, emergency: bool = False,
-                        audience: str = "migrant", ts: str | None = None) -> int:
-        """Store one question (text scrubbed) and return its id."""
+                        audience: str = "migrant", ts: str | None = None, ref: str | None = None) -> int:
+        """Store one question (text scrubbed) and return its id.
+
+        `ref` names the request that asked it (e.g. a Telegram update): when a question with that ref
+        is stored already, nothing is added and the stored question's id is returned.
+        """
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
         row = {
@@ -71,9 +79,13 @@ class SignalStore:
             "detected_lang": detected_lang, "outcome": outcome, "entry_id": entry_id,
             "score": None if score is None else round(float(score), 4),
             "candidates": json.dumps(candidates or []), "text": scrub(text)[:4000], "user": user,
-            "emergency": int(emergency), "picked_entry": None, "audience": audience,
+            "emergency": int(emergency), "picked_entry": None, "audience": audience, "ref": ref,
         }
         with self._lock:
+            if ref is not None:
+                found = self.db.execute("SELECT id FROM questions WHERE ref = ?", [ref]).fetchone()
+                if found:
+                    return int(found[0])
             return self.db["questions"].insert(row).last_pk
 
     def record_pick(self, question_id: int, entry_id: str) -> None:
@@ -118,6 +130,9 @@ class SignalStore:
         """Delete everything stored about one user; returns the number of rows removed."""
         removed = 0
         with self._lock, self.db.conn:
+            if "need_signals" in self.db.table_names():  # their grouping vectors (signals/needs.py)
+                self.db.conn.execute("DELETE FROM need_signals WHERE question_id IN "
+                                     "(SELECT id FROM questions WHERE user = ?)", [pseudonym])
             for sql in ("DELETE FROM questions WHERE user = ?", "DELETE FROM feedback WHERE user = ?",
                         "DELETE FROM users WHERE pseudonym = ?"):
                 removed += self.db.conn.execute(sql, [pseudonym]).rowcount
