@@ -49,6 +49,9 @@ async def serve(core: AnswerCore, settings: Settings, stop: asyncio.Event) -> No
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     log.warning("web server on http://%s:%s (Telegram: %s)", settings.host, settings.port, mode)
+    from admin.digest import start_digest_task, stop_digest_task
+
+    digest_task = start_digest_task(core, settings, stop)
     try:
         if application is not None:
             from bot.telegram import initialize
@@ -64,6 +67,7 @@ async def serve(core: AnswerCore, settings: Settings, stop: asyncio.Event) -> No
                                                                          "inline_query"])
         await stop.wait()
     finally:
+        await stop_digest_task(digest_task)
         if application is not None:
             if application.updater and application.updater.running:
                 await application.updater.stop()
