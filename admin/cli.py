@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from admin.commands import coverage, evaluate, setup_model, validate
+from admin.commands import accounts, coverage, evaluate, setup_model, validate
+from admin.commands import digest as digest_command
+from admin.commands import needs as needs_command
+from admin.commands import report as report_command
 
-COMMANDS = [validate, evaluate, coverage, setup_model]
+COMMANDS = [validate, evaluate, coverage, setup_model, accounts, report_command, digest_command,
+            needs_command]
 
 
 def build_parser() -> argparse.ArgumentParser:

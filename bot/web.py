@@ -96,4 +96,8 @@ def make_web_app(core: AnswerCore, mode: str = "off", application: Any = None,
     app.router.add_post("/api/v1/ask", ask)
     if application is not None and webhook_path and secret:
         app.router.add_post(webhook_path, webhook_handler(application, secret))
+    if core.store is not None:
+        from admin.web import add_admin_routes  # the dashboard, behind its login, under /admin
+
+        add_admin_routes(app, core)
     return app
