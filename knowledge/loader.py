@@ -21,6 +21,7 @@ from knowledge.office import Office
 from knowledge.region import EmergencyNumber, Region
 from knowledge.vocabulary import AUDIENCES, LANGUAGES, TOPICS
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's reader: same result, ~12x faster
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ANSWER_CHARS = 900
 ENTRY_FIELDS = {
@@ -99,7 +100,7 @@ class _Prefixed:
 
 def _read_yaml(path: Path, problems: _Problems | _Prefixed) -> dict[str, Any] | None:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
