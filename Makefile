@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run test lint eval calibrate coverage model browser clean
+.PHONY: setup run test lint eval calibrate bench-quality bench coverage model browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ eval: setup
 
 calibrate: setup
 	$(BIN)/infopoint-admin calibrate eval/ --write
+
+# Search quality against baselines and variants (docs/bench-quality.md, docs/img/score-distribution.png).
+bench-quality: setup
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m bench.quality
+
+# Speed and memory of both embedder backends, and scale (docs/bench-speed.md; ~1 h, most of it the
+# 1,000,000-question signals store). BENCH_NOTE="..." adds a remark above the figures.
+bench: setup
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m bench.speed
+	$(BIN)/python -m bench.scale
 
 coverage: $(STAMP)
 	$(BIN)/infopoint-admin coverage

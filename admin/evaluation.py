@@ -7,12 +7,14 @@ source; optional expect_entry (entry ids) for a stricter check.
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from bot.answer import ANSWERED, UNANSWERED, UNSURE, Answer
@@ -85,6 +87,12 @@ def _matches(core: AnswerCore, item: Item, entry_id: str) -> bool:
     return any(term.lower() in text for term in item.expect_any)
 
 
+def judge(core: AnswerCore, item: Item, answer: Answer) -> Result:
+    """Whether the top entry, and any of the top three, answers the item (for any search's ranking)."""
+    ok = [item.in_scope and _matches(core, item, eid) for eid, _ in answer.ranked[:3]]
+    return Result(item, answer, bool(ok[:1] and ok[0]), any(ok))
+
+
 def run_items(core: AnswerCore, items: list[Item]) -> list[Result]:
     """Ask every item (not recorded as signals), batching per region and audience."""
     groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
@@ -98,9 +106,7 @@ def run_items(core: AnswerCore, items: list[Item]) -> list[Result]:
                                     record=False,
                                     asker=Asker(channel="eval", official=audience == "official"))
             for item, answer in zip(chunk, answers, strict=True):
-                ranked = [eid for eid, _ in answer.ranked]
-                ok = [item.in_scope and _matches(core, item, eid) for eid in ranked[:3]]
-                results[item.id] = Result(item, answer, bool(ok[:1] and ok[0]), any(ok))
+                results[item.id] = judge(core, item, answer)
     return [results[i.id] for i in items]
 
 
@@ -195,47 +201,165 @@ def out_record(core: AnswerCore, result: Result) -> dict[str, Any]:
     }
 
 
+# Utility of each outcome (answered, unsure, unanswered): a wrong answer costs more than an honest
+# "I don't know". In scope: answered right +1 / wrong -1.5, unsure with the right entry among the
+# choices +0.5 / otherwise -0.25, unanswered -0.5. Out of scope: answered -1.5, unsure -0.25, unanswered +1.
+OUTCOMES = (ANSWERED, UNSURE, UNANSWERED)
+MIN_IN_SCOPE_PER_LANG = 25
+MIN_OUT_OF_SCOPE_PER_LANG = 5
+PER_LANG_MARGIN = 0.01
+
+
+def gains(result: Result) -> tuple[float, float, float]:
+    """What answering / offering choices / declining would be worth for this item."""
+    if result.item.in_scope:
+        return (1.0 if result.top1 else -1.5, 0.5 if result.top3 else -0.25, -0.5)
+    return (-1.5, -0.25, 1.0)
+
+
+def score_of(result: Result) -> float:
+    """The top score the thresholds are compared with (0 when nothing was found)."""
+    return result.answer.score or 0.0
+
+
+def lang_of(result: Result) -> str:
+    """The language the thresholds are chosen for: the detected one, as in the answer core."""
+    return result.answer.detected_lang or result.item.lang
+
+
+def outcome_for(score: float, answer_at: float, unsure_at: float) -> str:
+    """The outcome a pair of thresholds gives a score (the rule of `bot.core`)."""
+    return ANSWERED if score >= answer_at else UNSURE if score >= unsure_at else UNANSWERED
+
+
+def outcomes_with(results: list[Result], thresholds: Thresholds) -> list[str]:
+    """The outcome of every result under these (possibly per-language) thresholds."""
+    return [outcome_for(score_of(r), *thresholds.for_lang(lang_of(r))) for r in results]
+
+
 def utility(results: list[Result], answer_at: float, unsure_at: float) -> float:
-    """How good a pair of thresholds would be on these results (see `calibrate`)."""
-    total = 0.0
-    for r in results:
-        score = r.answer.score or 0.0
-        outcome = ANSWERED if score >= answer_at else UNSURE if score >= unsure_at else UNANSWERED
-        if r.item.in_scope:
-            total += {ANSWERED: 1.0 if r.top1 else -1.5, UNSURE: 0.5 if r.top3 else -0.25,
-                      UNANSWERED: -0.5}[outcome]
-        else:
-            total += {ANSWERED: -1.5, UNSURE: -0.25, UNANSWERED: 1.0}[outcome]
-    return total
+    """How good a pair of thresholds would be on these results (see `gains`)."""
+    return sum(gains(r)[OUTCOMES.index(outcome_for(score_of(r), answer_at, unsure_at))] for r in results)
+
+
+def thresholds_utility(results: list[Result], thresholds: Thresholds) -> float:
+    """The utility of (per-language) thresholds on these results."""
+    return sum(gains(r)[OUTCOMES.index(o)] for r, o in zip(results, outcomes_with(results, thresholds),
+                                                             strict=True))
 
 
 def best_thresholds(results: list[Result]) -> tuple[float, float, float]:
-    """The (answer, unsure) pair with the highest utility on a grid, and that utility."""
-    grid = [round(0.78 + 0.0025 * i, 4) for i in range(73)]
-    best = (-1e9, 0.9, 0.85)
-    for a in grid:
-        for u in grid:
-            if u <= a:
-                value = utility(results, a, u)
-                # ties: prefer the narrower unsure band and the stricter answer threshold
-                if value > best[0] + 1e-9:
-                    best = (value, a, u)
-    return best[1], best[2], best[0]
+    """The (answer, unsure) pair with the highest utility, and that utility.
 
-
-def calibrate(results: list[Result], model_id: str) -> tuple[Thresholds, str]:
-    """Thresholds chosen on all results, with a two-fold cross-check of how well they generalise.
-
-    Utility per item: in scope, answered right +1, answered wrong -1.5, unsure with the right entry
-    among the choices +0.5, unsure otherwise -0.25, unanswered -0.5; out of scope, unanswered +1,
-    unsure -0.25, answered -1.5. Wrong answers cost more than honest "I don't know"s.
+    Candidates are the midpoints between consecutive distinct scores (so it works for any score
+    scale, BM25 as well as cosine); ties go to the stricter answer threshold, then the narrower band.
+    Exact and fast: items sorted by score, cumulative gains, every pair evaluated at once.
     """
-    folds = [results[0::2], results[1::2]]
-    notes = []
-    for i, (train, test) in enumerate(((folds[0], folds[1]), (folds[1], folds[0])), 1):
-        a, u, _ = best_thresholds(train)
-        notes.append(f"fold {i}: chosen on {len(train)} items answer={a} unsure={u}; held-out utility "
-                     f"{utility(test, a, u):.1f} of max {len(test)}")
-    a, u, value = best_thresholds(results)
-    note = f"utility {value:.1f} of max {len(results)} on {len(results)} items; " + "; ".join(notes)
-    return Thresholds(answer=a, unsure=u, model_id=model_id, note=note), note
+    if not results:
+        return 1.0, 1.0, 0.0
+    scores = np.array([score_of(r) for r in results])
+    order = np.argsort(-scores, kind="stable")
+    table = np.array([gains(r) for r in results])[order]
+    cum = np.vstack([np.zeros(3), np.cumsum(table, axis=0)])  # cum[k]: gains of the k best-scored
+    distinct = np.unique(scores)[::-1]
+    cuts = np.concatenate([[distinct[0] + 0.01], (distinct[:-1] + distinct[1:]) / 2, [distinct[-1] - 0.01]])
+    cuts = np.round(cuts, 4)
+    taken = np.searchsorted(-scores[order], -cuts, side="right")  # items with score >= cut
+    ka, ku = taken[:, None], taken[None, :]
+    value = cum[ka, 0] + cum[ku, 1] - cum[ka, 1] + cum[-1, 2] - cum[ku, 2]
+    value = np.where(ku >= ka, value, -np.inf)  # unsure threshold <= answer threshold
+    best = value.max()
+    a_idx, u_idx = np.argwhere(value >= best - 1e-9)[0]  # cuts descend: first = strictest
+    return float(cuts[a_idx]), float(cuts[u_idx]), float(best)
+
+
+def _shuffled(item_id: str) -> str:
+    """A stable pseudo-random sort key: folds are the same in every run and for every search variant."""
+    return hashlib.sha256(item_id.encode()).hexdigest()
+
+
+def kfold(results: list[Result], k: int = 5) -> list[tuple[list[Result], list[Result]]]:
+    """(train, test) pairs; stratified by (in scope, language) so each fold has its share of both."""
+    strata: dict[tuple[bool, str], list[Result]] = defaultdict(list)
+    for r in sorted(results, key=lambda r: _shuffled(r.item.id)):
+        strata[(r.item.in_scope, r.item.lang)].append(r)
+    fold: dict[str, int] = {}
+    offset = 0
+    for key in sorted(strata):
+        for n, r in enumerate(strata[key]):
+            fold[r.item.id] = (offset + n) % k
+        offset += len(strata[key])
+    return [([r for r in results if fold[r.item.id] != f], [r for r in results if fold[r.item.id] == f])
+            for f in range(k)]
+
+
+def choose_thresholds(results: list[Result], per_language: bool = False,
+                      min_in: int = MIN_IN_SCOPE_PER_LANG,
+                      min_out: int = MIN_OUT_OF_SCOPE_PER_LANG) -> Thresholds:
+    """The best global pair; with `per_language`, an own pair for every language with enough
+    in-scope and out-of-scope items (the others fall back to the global pair)."""
+    answer_at, unsure_at, _ = best_thresholds(results)
+    chosen = Thresholds(answer=answer_at, unsure=unsure_at)
+    if per_language:
+        by_lang: dict[str, list[Result]] = defaultdict(list)
+        for r in results:
+            by_lang[lang_of(r)].append(r)
+        for lang, group in sorted(by_lang.items()):
+            n_in = sum(r.item.in_scope for r in group)
+            if n_in >= min_in and len(group) - n_in >= min_out:
+                a, u, _ = best_thresholds(group)
+                chosen.per_lang[lang] = {"answer": a, "unsure": u, "in_scope": n_in,
+                                         "out_of_scope": len(group) - n_in}
+    return chosen
+
+
+@dataclass
+class CrossValidation:
+    """Held-out outcomes: every item decided by thresholds chosen without it."""
+
+    outcomes: dict[str, str]
+    utility: float
+    fold_utilities: list[float]
+    chosen: list[Thresholds]
+
+    def applied(self, results: list[Result]) -> list[Result]:
+        """The results with their held-out outcome in place of the one they were run with."""
+        return [Result(r.item, replace(r.answer, outcome=self.outcomes[r.item.id]), r.top1, r.top3)
+                for r in results]
+
+
+def cross_validate(results: list[Result], per_language: bool = False, k: int = 5) -> CrossValidation:
+    """Choose thresholds on k-1 folds, decide the k-th with them; repeat for every fold."""
+    outcomes: dict[str, str] = {}
+    fold_utilities, chosen = [], []
+    for train, test in kfold(results, k):
+        thresholds = choose_thresholds(train, per_language)
+        chosen.append(thresholds)
+        fold_utilities.append(thresholds_utility(test, thresholds))
+        outcomes.update({r.item.id: o for r, o in zip(test, outcomes_with(test, thresholds), strict=True)})
+    return CrossValidation(outcomes, sum(fold_utilities), fold_utilities, chosen)
+
+
+def calibrate(results: list[Result], search: Thresholds, k: int = 5) -> tuple[Thresholds, str]:
+    """Thresholds for results scored with the search settings of `search`, chosen on all results.
+
+    Per-language pairs are kept only if they beat the global pair on held-out folds (k-fold
+    cross-validation) by at least PER_LANG_MARGIN utility per item; else the global pair alone.
+    """
+    n = len(results)
+    global_cv = cross_validate(results, per_language=False, k=k)
+    lang_cv = cross_validate(results, per_language=True, k=k)
+    use_lang = lang_cv.utility >= global_cv.utility + PER_LANG_MARGIN * n
+    thresholds = choose_thresholds(results, per_language=use_lang)
+    thresholds.model_id = search.model_id
+    thresholds.lexical_weight = search.lexical_weight
+    thresholds.lexical_saturation = search.lexical_saturation
+    thresholds.pool = search.pool
+    full = thresholds_utility(results, thresholds)
+    candidates = ", ".join(sorted(choose_thresholds(results, per_language=True).per_lang)) or "none"
+    thresholds.note = (
+        f"utility {full:.1f} of max {n} on {n} items (in-sample); {k}-fold held-out utility: global "
+        f"{global_cv.utility:.1f}, per-language (own pairs for {candidates}) {lang_cv.utility:.1f} -> "
+        f"{'per-language' if use_lang else 'global'} (per-language must win by {PER_LANG_MARGIN} per item); "
+        "global pairs chosen on the folds: " + ", ".join(f"{t.answer}/{t.unsure}" for t in global_cv.chosen))
+    return thresholds, thresholds.note

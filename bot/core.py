@@ -35,6 +35,7 @@ class Asker:
     user: str | None = None
     channel: str = "cli"
     official: bool = False
+    ref: str | None = None  # names the request: asked again under the same ref, it is recorded once
 
 
 class AnswerCore:
@@ -65,6 +66,8 @@ class AnswerCore:
                  record: bool = True) -> list[Answer]:
         """Answer several questions of one region with one batched embedding call."""
         asker = asker or Asker()
+        if asker.ref is not None and len(questions) > 1:
+            raise ValueError("a ref names one question; ask several without one")
         if lang is not None and lang not in LANGUAGES:
             raise UnknownLanguage(lang)
         live = self.catalog.get(region_id)
@@ -102,12 +105,14 @@ class AnswerCore:
                 entry_id=answer.entry.id if answer.entry else None,
                 candidates=[c.entry_id for c in answer.candidates], user=asker.user,
                 emergency=answer.emergency, audience="official" if asker.official else "migrant",
+                ref=asker.ref,
             )
         return answer
 
     def _search(self, live: LiveRegion, question: str, vector: np.ndarray, official: bool) -> list[Hit]:
-        hits = live.index.search(vector, question, k=SEARCH_DEPTH,
-                                 lexical_weight=self.thresholds.lexical_weight)
+        settings = self.thresholds
+        hits = live.index.search(vector, question, k=SEARCH_DEPTH, lexical_weight=settings.lexical_weight,
+                                 saturation=settings.lexical_saturation, pool=settings.pool)
         entries = live.content.entries
         return [h for h in hits if h.entry_id in entries
                 and (official or entries[h.entry_id].audience != "official")]

@@ -62,9 +62,11 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-def lexical_document(entry: Entry) -> list[str]:
-    """An entry's words in every language (keywords such as PESEL, NFZ, OAMP count three times)."""
-    parts = [t.full_text() + " " + " ".join(t.questions) for t in entry.texts.values()]
+def lexical_document(entry: Entry, langs: set[str] | None = None) -> list[str]:
+    """An entry's words in every language, or only in `langs` (keywords such as PESEL, NFZ, OAMP
+    count three times)."""
+    parts = [t.full_text() + " " + " ".join(t.questions) for lang, t in entry.texts.items()
+             if langs is None or lang in langs]
     return tokens(" ".join(parts)) + tokens(" ".join(entry.keywords)) * 3
 
 
@@ -80,9 +82,10 @@ class RegionIndex:
         self.content_hash = content_hash
         self.variants = variants
         self.newly_embedded = 0
-        self._rows_by_entry: dict[str, list[int]] = {}
+        rows_by_entry: dict[str, list[int]] = {}
         for row, variant in enumerate(variants):
-            self._rows_by_entry.setdefault(variant.entry_id, []).append(row)
+            rows_by_entry.setdefault(variant.entry_id, []).append(row)
+        self._rows_by_entry = {e: np.array(rows, dtype=np.int64) for e, rows in rows_by_entry.items()}
         self._entry_ids = list(entries)
         documents = [lexical_document(entries[e]) for e in self._entry_ids]
         self._bm25 = BM25Okapi(documents) if any(documents) else None
@@ -148,11 +151,15 @@ class RegionIndex:
         return cls(manifest["region"], model_id, content_hash, variants, vectors, entries)
 
     def search(self, query_vector: np.ndarray, query_text: str = "", k: int = 5,
-               lexical_weight: float = 0.0, depth: int = 64) -> list[Hit]:
-        """The best `k` entries for a question, each scored by its best variant.
+               lexical_weight: float = 0.0, depth: int = 64, pool: int = 1,
+               saturation: float = 0.0) -> list[Hit]:
+        """The best `k` entries for a question, each scored by its best variant (with `pool` > 1:
+        by the mean of its `pool` best variants, so that one stray text counts less).
 
-        With `lexical_weight`, a BM25 score over the entry's words in all languages (normalised to
-        the best entry's) is added: acronyms, names and transliterations that meaning alone misses.
+        With `lexical_weight`, a BM25 score over the entry's words in all languages is added:
+        acronyms, names and transliterations that meaning alone misses. It is normalised to the best
+        entry's, or with `saturation` s squashed as bm25 / (bm25 + s), so weak overlaps add little
+        (see `lexical_bonus`).
         """
         if self.faiss.ntotal == 0:
             return []
@@ -163,27 +170,60 @@ class RegionIndex:
             variant = self.variants[row] if row >= 0 else None
             if variant and variant.entry_id not in best:
                 best[variant.entry_id] = Hit(variant.entry_id, float(score), variant)
+        raw, extra = None, []
         if lexical_weight and query_text and self._bm25 is not None:
             raw = self._bm25.get_scores(tokens(query_text))
-            top = float(raw.max()) if len(raw) else 0.0
-            if top > 0:
-                for i in np.argsort(raw)[::-1][:10]:
-                    entry_id = self._entry_ids[i]
-                    if raw[i] > 0 and entry_id not in best:
-                        best[entry_id] = self._entry_hit(entry_id, query_vector)
+            extra = [self._entry_ids[i] for i in np.argsort(raw)[::-1][:10]
+                     if raw[i] > 0 and self._entry_ids[i] not in best]
+        # Entries found by words alone, and with pooling every entry, are scored over all their variants.
+        best.update(self._entry_hits((list(best) if pool > 1 else []) + extra, query_vector, pool))
+        if raw is not None:
+            bonus = lexical_bonus(raw, saturation)
+            if len(raw) and raw.max() > 0:
                 for i, entry_id in enumerate(self._entry_ids):
                     if raw[i] > 0 and entry_id in best:
                         hit = best[entry_id]
-                        best[entry_id] = Hit(entry_id, hit.score + lexical_weight * float(raw[i]) / top,
+                        best[entry_id] = Hit(entry_id, hit.score + lexical_weight * float(bonus[i]),
                                              hit.variant)
         return sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
 
-    def _entry_hit(self, entry_id: str, query_vector: np.ndarray) -> Hit:
-        rows = self._rows_by_entry[entry_id]
-        vectors = np.stack([self.faiss.reconstruct(i) for i in rows])
-        scores = vectors @ query_vector.astype(np.float32)
-        best = int(np.argmax(scores))
-        return Hit(entry_id, float(scores[best]), self.variants[rows[best]])
+    def _stored_vectors(self) -> np.ndarray:
+        """The flat index's own vectors as an array (no copy; faster than reconstruct_batch)."""
+        n, d = self.faiss.ntotal, self.faiss.d
+        return faiss.rev_swig_ptr(self.faiss.get_xb(), n * d).reshape(n, d)
+
+    def _entry_hits(self, entry_ids: list[str], query_vector: np.ndarray, pool: int) -> dict[str, Hit]:
+        """Exact scores of some entries over all their variants, in one small product."""
+        if not entry_ids:
+            return {}
+        groups = [self._rows_by_entry[e] for e in entry_ids]
+        flat = np.concatenate(groups)
+        # einsum, not BLAS: a multi-threaded gemv this small is slow on a busy machine
+        scores = np.einsum("ij,j->i", self._stored_vectors()[flat], query_vector.astype(np.float32))
+        pooled, best = pool_groups(scores, np.array([len(g) for g in groups]), pool)
+        return {e: Hit(e, float(score), self.variants[flat[top]])
+                for e, score, top in zip(entry_ids, pooled, best, strict=True)}
+
+
+def pool_groups(scores: np.ndarray, lengths: np.ndarray, pool: int) -> tuple[np.ndarray, np.ndarray]:
+    """For consecutive groups of `scores` (one per entry, sizes `lengths`): the entry's score, which is
+    its best variant's (`pool` 1) or the mean of its `pool` best; and the position of its best."""
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    order = np.lexsort((-scores, owner))  # by group, best first within each
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    taken = (np.arange(len(scores)) - starts[owner]) < pool
+    pooled = np.bincount(owner[taken], weights=scores[order][taken], minlength=len(lengths))
+    return pooled / np.minimum(lengths, max(pool, 1)), order[starts]
+
+
+def lexical_bonus(raw: np.ndarray, saturation: float = 0.0) -> np.ndarray:
+    """BM25 scores mapped to [0, 1]: divided by the best entry's (`saturation` 0), or
+    bm25 / (bm25 + saturation), which does not lift an entry just for being the best of weak matches."""
+    raw = np.asarray(raw, dtype=np.float64)
+    if saturation > 0 or raw.size == 0:
+        return raw / (raw + saturation) if raw.size else raw
+    top = raw.max(axis=-1, keepdims=True)
+    return np.divide(raw, top, out=np.zeros_like(raw), where=top > 0)
 
 
 def ensure_index(region_id: str, entries: dict[str, Entry], content_hash: str, embedder: Embedder,

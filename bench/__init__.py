@@ -1,0 +1,1 @@
+"""Benchmarks (quality, speed, load): run from the repository root, e.g. `python -m bench.quality`."""
