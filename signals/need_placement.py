@@ -31,9 +31,14 @@ class Placement:
     def _region(self, region: str) -> Centroids:
         if region not in self.centroids:
             centroids = Centroids(self.inbox.embedder.dim)
-            for g in self.inbox.db.conn.execute("SELECT id, centroid, raw_sum, state, state_changed "
-                                                "FROM need_groups WHERE region = ? ORDER BY id", [region]):
-                centroids.add_group(g[0], from_blob(g[1]))
+            langs: dict[int, set[str | None]] = {}
+            for group_id, lang in self.inbox.db.conn.execute(
+                    "SELECT DISTINCT group_id, lang FROM need_signals WHERE region = ?", [region]):
+                langs.setdefault(group_id, set()).add(lang)
+            for g in self.inbox.db.conn.execute(
+                    "SELECT id, centroid, raw_sum, state, state_changed FROM need_groups "
+                    "WHERE region = ? AND state != 'merged' ORDER BY id", [region]):
+                centroids.add_group(g[0], from_blob(g[1]), langs.get(g[0], ()))
                 self.raw_sums[g[0]] = from_blob(g[2])
                 self.states[g[0]] = (g[3], g[4])
             self.centroids[region] = centroids
@@ -51,7 +56,8 @@ class Placement:
         self.save_sums()
 
     def place(self, row: dict[str, Any], lang: str | None, vector: np.ndarray, point: np.ndarray) -> None:
-        """Put one signal into the closest group of its region, or open a group (inside a transaction)."""
+        """Put one signal into the closest group of its region (merged groups live on in their target), or
+        open a group (inside a transaction)."""
         region = row["region"]
         centroids = self._region(region)
         shown = row["picked_entry"] or row["entry_id"]
@@ -62,11 +68,12 @@ class Placement:
         live = self.lives[region]
         entry = live.content.entries.get(entry_id) if live and entry_id else None
         cause = cause_of(kind, entry, score, lang, self.inbox.thresholds)
-        group_id, similarity = centroids.best(point)
+        inbox = self.inbox
+        group_id, _ = centroids.best(point, lang, inbox.join_threshold, inbox.new_language_threshold)
         now = utc_now()
         conn = self.inbox.db.conn
-        if group_id is not None and similarity >= self.inbox.join_threshold:
-            centroids.join(group_id, point)
+        if group_id is not None:
+            centroids.join(group_id, point, lang)
             self.raw_sums[group_id] = self.raw_sums[group_id] + vector
             self._maybe_reopen(group_id, ts, row["id"])
         else:
@@ -74,7 +81,7 @@ class Placement:
                 "INSERT INTO need_groups (region, state, created, updated, state_changed, label, label_qid, "
                 "centroid, raw_sum) VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?)",
                 [region, now, now, now, row["text"], row["id"], to_blob(point), to_blob(vector)]).lastrowid
-            centroids.add_group(group_id, point)
+            centroids.add_group(group_id, point, [lang])
             self.raw_sums[group_id] = vector.copy()
             self.states[group_id] = ("new", now)
             self.opened += 1

@@ -13,7 +13,9 @@ user (the web page and the API have no pseudonym). Anonymous askers cannot be to
 count as one person: the figure is a lower bound, which keeps the "fewer than 3 people" rule of the
 exported reports on the safe side.
 
-State: new -> in_progress -> done | ignored. An ignored group keeps its state when more signals join
+State: new -> in_progress -> done | ignored; `merged` when a person merged the group into another
+(its signals moved there; new signals close to it join the target, since the target's centroid now
+holds its members). An ignored group keeps its state when more signals join
 (the same question asked again stays out of the way). A done group that receives a signal dated after
 it was marked done goes back to `new` (the fix did not work); that is logged as the `system` actor.
 """
@@ -37,12 +39,22 @@ from index.thresholds import Thresholds
 from signals.audit import SYSTEM, AuditLog
 from signals.misses import Miss
 from signals.need_fixes import attach, draft
-from signals.need_groups import JOIN_THRESHOLD, centred, from_blob, language_means, to_blob, unit
+from signals.need_groups import (
+    JOIN_THRESHOLD,
+    NEW_LANGUAGE_THRESHOLD,
+    centred,
+    from_blob,
+    language_means,
+    to_blob,
+    unit,
+)
+from signals.need_merge import Similar, merge, similar
 from signals.need_placement import Placement
 from signals.store import SignalStore, utc_now
 
 log = logging.getLogger(__name__)
 STATES = ("new", "in_progress", "done", "ignored")
+MERGED = "merged"  # not a triage state: the group lives on in the one it was merged into
 NEAREST = 3
 EXAMPLES = 5
 
@@ -113,6 +125,7 @@ class NeedInbox:
 
     def __init__(self, store: SignalStore, embedder: Embedder | None, catalog: RegionCatalog | None,
                  thresholds: Thresholds | None = None, join_threshold: float = JOIN_THRESHOLD,
+                 new_language_threshold: float = NEW_LANGUAGE_THRESHOLD,
                  unsure_settle: timedelta = timedelta(minutes=10), auto_update: bool = True,
                  batch_size: int = 256) -> None:
         self.store = store
@@ -121,6 +134,7 @@ class NeedInbox:
         self.catalog = catalog
         self.thresholds = thresholds or Thresholds.load()
         self.join_threshold = join_threshold
+        self.new_language_threshold = new_language_threshold
         self.unsure_settle = unsure_settle
         self.auto_update = auto_update and catalog is not None and embedder is not None
         self.batch_size = batch_size
@@ -133,8 +147,10 @@ class NeedInbox:
             self.db["need_groups"].create({
                 "id": int, "region": str, "state": str, "created": str, "updated": str, "state_changed": str,
                 "label": str, "label_qid": int, "topic": str, "nearest": str, "centroid": bytes,
-                "raw_sum": bytes,
+                "raw_sum": bytes, "merged_into": int,
             }, pk="id", if_not_exists=True)
+            if "merged_into" not in self.db["need_groups"].columns_dict:  # databases from before merging
+                self.db["need_groups"].add_column("merged_into", int)
             self.db["need_signals"].create({
                 "question_id": int, "group_id": int, "region": str, "kind": str, "ts": str, "lang": str,
                 "vector": bytes, "cause": str, "nearest_entry": str, "nearest_score": float, "placed": str,
@@ -154,7 +170,8 @@ class NeedInbox:
         immediate transaction that first re-reads the groups and skips signals placed meanwhile.
         """
         settled = _bound(datetime.now(UTC) - self.unsure_settle)
-        pending = [dict(r) for r in self.db.query(_PENDING_SQL, {"settled": settled, "region": region})]
+        with self.store._lock:  # one connection for every thread: no statement while another writes
+            pending = [dict(r) for r in self.db.query(_PENDING_SQL, {"settled": settled, "region": region})]
         if not pending:
             return 0
         if self.embedder is None or self.catalog is None:
@@ -202,7 +219,8 @@ class NeedInbox:
         if self._means is not None:
             return self._means
         model_id = self.embedder.model_id
-        rows = list(self.db.query("SELECT lang, vector FROM need_space WHERE model_id = ?", [model_id]))
+        with self.store._lock:
+            rows = list(self.db.query("SELECT lang, vector FROM need_space WHERE model_id = ?", [model_id]))
         if rows:
             self._means = {r["lang"]: from_blob(r["vector"]) for r in rows}
             return self._means
@@ -244,9 +262,10 @@ class NeedInbox:
     def refresh_group(self, group_id: int) -> None:
         """Recompute a group's label (member nearest its centroid) and its nearest entries and topic."""
         group = self.group_row(group_id)
-        members = [dict(r) for r in self.db.query(
-            "SELECT s.question_id, s.vector, s.lang, q.text FROM need_signals s JOIN questions q "
-            "ON q.id = s.question_id WHERE s.group_id = ? AND q.text IS NOT NULL", [group_id])]
+        with self.store._lock:
+            members = [dict(r) for r in self.db.query(
+                "SELECT s.question_id, s.vector, s.lang, q.text FROM need_signals s JOIN questions q "
+                "ON q.id = s.question_id WHERE s.group_id = ? AND q.text IS NOT NULL", [group_id])]
         update: dict[str, Any] = {}
         if members:
             vectors = np.stack([from_blob(m["vector"]) for m in members])
@@ -266,7 +285,8 @@ class NeedInbox:
 
     def group_row(self, group_id: int) -> dict[str, Any]:
         """The stored row of a group (KeyError when there is none)."""
-        rows = list(self.db.query("SELECT * FROM need_groups WHERE id = ?", [group_id]))
+        with self.store._lock:
+            rows = list(self.db.query("SELECT * FROM need_groups WHERE id = ?", [group_id]))
         if not rows:
             raise KeyError(f"no need group {group_id}")
         return dict(rows[0])
@@ -276,12 +296,14 @@ class NeedInbox:
                until: date | datetime | str | None = None) -> list[NeedGroup]:
         """The groups of a region (None: all) with signals between since and until, biggest first.
 
+        Merged groups are never listed (their signals are in the group they were merged into).
+
         Counts, languages, weeks, first/last seen and examples are those of the signals in the
         window; the trend compares the 7 days before `until` (or now) with the 7 days before that.
         """
         if self.auto_update:
             self.update(region)
-        where, params = ["1=1"], []
+        where, params = ["state != 'merged'"], []
         if region is not None:
             where.append("region = ?")
             params.append(region)
@@ -304,6 +326,8 @@ class NeedInbox:
     def group(self, group_id: int) -> NeedGroup:
         """One group (KeyError when there is none), over all its signals."""
         row = self.group_row(group_id)
+        if row["state"] == MERGED:
+            raise KeyError(f"need group {group_id} was merged into #{row['merged_into']}")
         if self.auto_update:
             self.update(row["region"])
             row = self.group_row(group_id)
@@ -357,6 +381,8 @@ class NeedInbox:
         if state not in STATES:
             raise ValueError(f"unknown state {state!r}; states: {', '.join(STATES)}")
         row = self.group_row(group_id)
+        if row["state"] == MERGED:
+            raise ValueError(f"need group {group_id} was merged into #{row['merged_into']}")
         if row["state"] == state:
             return
         now = utc_now()
@@ -376,6 +402,18 @@ class NeedInbox:
     def draft_entry(self, group_id: int, actor: str) -> Path:
         """Write a draft entry prefilled from the group into <region>/drafts/; returns its path."""
         return draft(self, group_id, actor)
+
+    def similar(self, group_id: int, limit: int = 5) -> list[Similar]:
+        """Open groups of the same region that may be the same need (for a person to merge), closest first."""
+        return similar(self, group_id, limit)
+
+    def merge(self, target_id: int, other_ids: list[int], actor: str) -> int:
+        """Move the other groups' signals into the target; they become `merged` (see signals/need_merge.py).
+
+        Returns how many signals moved. KeyError for an unknown group, ValueError for a group of another
+        region, an already merged group or the target itself.
+        """
+        return merge(self, target_id, other_ids, actor)
 
     def member_questions(self, group_id: int) -> list[dict[str, Any]]:
         """The group's signals that still have their text: question_id, lang, text, ts (oldest first)."""

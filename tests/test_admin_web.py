@@ -555,3 +555,44 @@ async def test_passwords_are_salted_scrypt_and_sessions_expire(tmp_path: Path) -
     assert accounts.session(live + "x") is None and accounts.session("") is None
     accounts.set_active("one", False)
     assert accounts.session(live) is None and accounts.authenticate("one", PASSWORD) is None
+
+
+async def test_similar_groups_are_offered_and_merged_by_analysts(site: Site) -> None:
+    texts = {"en": "how do I get a fishing licence to fish in the river",
+             "pl": "jak uzyskać kartę wędkarską żeby łowić ryby w rzece <b>teraz</b>"}
+    for lang, text in texts.items():
+        for i in range(2):
+            site.core.store.record_question(region="malopolska", channel="telegram", lang=lang,
+                                            detected_lang=lang, outcome="unanswered", text=text,
+                                            user=f"fish-{lang}-{i}")
+    split = NeedInbox(site.core.store, site.core.embedder, site.core.catalog, site.core.thresholds,
+                      join_threshold=0.99, new_language_threshold=0.99)  # each language its own group
+    split.update()
+    target, other = (next(g.id for g in split.groups("malopolska") if g.label == t) for t in texts.values())
+    await site.login("cora")
+    page = await (await site.client.get(f"/admin/needs/{target}")).text()
+    assert "Similar groups" in page and f"/admin/needs/{other}" in page
+    assert "&lt;b&gt;teraz&lt;/b&gt;" in page and "<b>teraz" not in page
+    assert 'name="other_ids"' not in page  # curators see the suggestion but do not merge
+    csrf = CSRF_RE.search(page).group(1)
+    denied = await site.client.post(f"/admin/needs/{target}/merge", data={"csrf_token": csrf,
+                                                                          "other_ids": str(other)})
+    assert denied.status == 403
+    await site.login("anna")
+    page = await (await site.client.get(f"/admin/needs/{target}")).text()
+    assert f'name="other_ids" value="{other}"' in page
+    forged = await site.client.post(f"/admin/needs/{target}/merge", data={"other_ids": str(other)})
+    assert forged.status == 403 and _inbox(site).group_row(other)["state"] != "merged"
+    csrf = CSRF_RE.search(page).group(1)
+    merged = await site.client.post(f"/admin/needs/{target}/merge", data={"csrf_token": csrf,
+                                                                          "other_ids": str(other)})
+    assert merged.status == 200
+    assert f"Merged #{other} into this need (2 questions moved)" in await merged.text()
+    group = _inbox(site).group(target)
+    assert group.size == 4 and group.languages == {"en": 2, "pl": 2}
+    listing = await (await site.client.get("/admin/needs?region=malopolska&state=all")).text()
+    assert f"/admin/needs/{target}" in listing and f'href="/admin/needs/{other}"' not in listing
+    gone = await site.client.get(f"/admin/needs/{other}", allow_redirects=False)
+    assert gone.status == 302 and gone.headers["Location"] == f"/admin/needs/{target}"
+    audit = await (await site.client.get("/admin/audit")).text()
+    assert re.search(r"<td>anna</td><td><code>merge</code></td>\s*<td>need:" + str(target), audit)

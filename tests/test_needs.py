@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -16,7 +17,8 @@ from bot.core import AnswerCore, Asker
 from knowledge.loader import folder_hash, load_region
 from knowledge.vocabulary import TOPICS
 from signals.misses import count_causes
-from signals.needs import NeedInbox
+from signals.need_groups import from_blob
+from signals.needs import STATES, NeedInbox
 from signals.store import SignalStore
 
 REGION = "malopolska"
@@ -231,3 +233,93 @@ def test_a_draft_is_prefilled_and_ignored_by_the_loader(private_core: AnswerCore
     assert inbox.group(group.id).state == "in_progress"
     assert [e["action"] for e in inbox.audit.entries()] == ["state", "draft"]
     assert inbox.draft_entry(group.id, "anna").stem == "fly-drone-over-city-2"  # never overwrites a draft
+
+
+# The same need in four languages (the content has no fishing entry), and the texts of another need.
+FISHING = {"en": "how do I get a fishing licence to fish in the river",
+           "uk": "як отримати посвідчення рибалки щоб ловити рибу в річці",
+           "ru": "как получить лицензию на рыбалку чтобы ловить рыбу в реке",
+           "pl": "jak uzyskać kartę wędkarską żeby łowić ryby w rzece"}
+
+
+def test_one_need_in_four_languages_is_one_group_or_offered_for_merging(core: AnswerCore,
+                                                                     store: SignalStore) -> None:
+    ids = {lang: _signal(store, text, lang, user=f"f-{lang}") for lang, text in FISHING.items()}
+    pets = [_signal(store, PET[lang], lang, user=f"p-{lang}") for lang in PET]
+    inbox = _inbox(store, core)
+    assert inbox.update() == 8
+    fishing = {_group_of(inbox, q) for q in ids.values()}
+    pet_groups = {_group_of(inbox, q) for q in pets}
+    assert not fishing & pet_groups
+    target = _group_of(inbox, ids["en"])
+    suggested = {s.group.id for s in inbox.similar(target)}
+    assert fishing - {target} <= suggested  # every other piece is offered as "maybe the same need"
+    assert not suggested & pet_groups  # a different need is not
+    if len(fishing) > 1:
+        inbox.merge(target, sorted(fishing - {target}), "anna")
+    assert {_group_of(inbox, q) for q in ids.values()} == {target}
+
+
+def test_merging_moves_every_signal_and_merged_groups_do_not_come_back(core: AnswerCore,
+                                                                      store: SignalStore) -> None:
+    ids = {lang: _signal(store, text, lang, user=f"f-{lang}") for lang, text in FISHING.items()}
+    pet = _signal(store, PET["en"], "en", user="p")
+    split = _inbox(store, core, join_threshold=0.99, new_language_threshold=0.99)  # every signal alone
+    assert split.update() == 5
+    groups = {lang: _group_of(split, q) for lang, q in ids.items()}
+    target, others = groups["en"], sorted(set(groups.values()) - {groups["en"]})
+    assert len(others) == 3
+    split.set_state(target, "in_progress", "anna")
+    suggested = {s.group.id: s for s in split.similar(target)}
+    assert set(others) <= set(suggested) and _group_of(split, pet) not in suggested
+    assert all(0.3 <= s.similarity <= 1 for s in suggested.values())
+
+    before = [from_blob(split.group_row(g)["centroid"]) for g in [target, *others]]
+    inbox = _inbox(store, core)
+    assert inbox.merge(target, others, "boris") == 3
+    merged = inbox.group(target)
+    assert (merged.id, merged.state, merged.size, merged.people) == (target, "in_progress", 4, 4)
+    assert merged.languages == {"en": 1, "uk": 1, "ru": 1, "pl": 1}
+    assert sorted(merged.examples) == sorted(FISHING.values())
+    assert merged.label in FISHING.values()
+    centroid = from_blob(inbox.group_row(target)["centroid"])
+    assert np.allclose(centroid, sum(before), atol=1e-5) and not np.allclose(centroid, before[0], atol=0.1)
+    listed = {g.id for g in inbox.groups(REGION, states=None)}
+    assert target in listed and not listed & set(others)
+    assert not {g.id for g in inbox.groups(REGION, states=list(STATES))} & set(others)
+    for other in others:
+        row = inbox.group_row(other)
+        assert (row["state"], row["merged_into"]) == ("merged", target)
+        with pytest.raises(KeyError, match=f"merged into #{target}"):
+            inbox.group(other)
+        with pytest.raises(ValueError):
+            inbox.set_state(other, "new", "anna")
+    assert not {s.group.id for s in inbox.similar(target)} & set(others)
+    with pytest.raises(ValueError):
+        inbox.merge(target, [others[0]], "boris")  # already merged
+    with pytest.raises(ValueError):
+        inbox.merge(target, [target], "boris")
+    with pytest.raises(KeyError):
+        inbox.merge(target, [10_000], "boris")
+
+    # The same question asked again (in a merged group's language) joins the target, not a new group.
+    again = _signal(store, FISHING["uk"], "uk", user="f-uk-2")
+    assert inbox.update() == 1 and _group_of(inbox, again) == target
+    assert inbox.group(target).size == 5
+
+    log = inbox.audit.entries()
+    assert (log[0]["actor"], log[0]["action"]) == ("boris", "merged_into")
+    (merge_row,) = inbox.audit.entries(action="merge")
+    assert (merge_row["actor"], merge_row["target"]) == ("boris", f"need:{target}")
+    assert merge_row["detail"] == {"merged": others, "signals": 3}
+
+
+def test_merging_needs_groups_of_one_region(core: AnswerCore, store: SignalStore) -> None:
+    here = _signal(store, FISHING["en"], "en", user="a")
+    there = store.record_question(region="jihomoravsky", channel="telegram", lang="en", detected_lang="en",
+                                  outcome="unanswered", text=FISHING["en"], user="b")
+    inbox = _inbox(store, core)
+    inbox.update()
+    with pytest.raises(ValueError, match="jihomoravsky"):
+        inbox.merge(_group_of(inbox, here), [_group_of(inbox, there)], "anna")
+    assert inbox.audit.entries(action="merge") == []

@@ -25,7 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--region", help="only this region (default: all)")
     common.add_argument("--actor", default=_os_user(), help="who acts (audit log; default: you)")
-    p = subparsers.add_parser("needs", help="unmet needs: update, list, show, state, attach, draft, misses")
+    p = subparsers.add_parser("needs",
+                              help="unmet needs: update, list, show, state, merge, attach, draft, misses")
     actions = p.add_subparsers(dest="action", required=True)
     actions.add_parser("update", parents=[common], help="group the signals not yet grouped")
     listing = actions.add_parser("list", parents=[common], help="the groups, biggest first")
@@ -37,6 +38,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     state = actions.add_parser("state", parents=[common], help="triage a group")
     state.add_argument("id", type=int)
     state.add_argument("state", choices=STATES)
+    merge = actions.add_parser("merge", parents=[common], help="merge groups that are the same need into one")
+    merge.add_argument("target", type=int, help="the group that stays (keeps its id and state)")
+    merge.add_argument("others", type=int, nargs="+", help="the groups merged into it")
     attach = actions.add_parser("attach", parents=[common],
                                 help="add the group's questions to an entry as sample questions")
     attach.add_argument("id", type=int)
@@ -61,6 +65,10 @@ def _show(inbox: NeedInbox, g: NeedGroup) -> None:
           + (", ".join(f"{e} {s:.3f}" for e, s in g.nearest_entries) or "-"))
     for m in inbox.member_questions(g.id)[-20:]:
         print(f"  q{m['question_id']:<6} {m['lang'] or '?':3} {m['text'][:90]}")
+    for s in inbox.similar(g.id):
+        why = ", same nearest entry" if s.same_entry else ""
+        print(f"  maybe the same need: #{s.group.id} ({s.similarity:.2f}{why}) {s.group.size} signals, "
+              f"{','.join(s.group.languages)}: {s.group.label[:60]}")
     for a in inbox.audit.entries(target=f"need:{g.id}", limit=10):
         print(f"  {a['ts']} {a['actor']}: {a['action']} {a['detail']}")
 
@@ -74,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     _, inbox = open_inbox(settings)
     try:
         return _act(inbox, args)
-    except KeyError as exc:
+    except (KeyError, ValueError) as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     except ContentRejected as exc:
@@ -96,6 +104,10 @@ def _act(inbox: NeedInbox, args: argparse.Namespace) -> int:
     elif args.action == "state":
         inbox.set_state(args.id, args.state, args.actor)
         print(f"need #{args.id} is {args.state}")
+    elif args.action == "merge":
+        moved = inbox.merge(args.target, args.others, args.actor)
+        merged = ", ".join(f"#{o}" for o in args.others)
+        print(f"merged {merged} into need #{args.target} ({moved} signals moved)")
     elif args.action == "attach":
         added = inbox.attach_to_entry(args.id, args.entry_id, args.actor, args.question)
         print(f"{added} sample questions added to {args.entry_id}; index updated; need #{args.id} is done")

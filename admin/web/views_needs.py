@@ -9,7 +9,7 @@ from admin.web.context import PREFIX, admin_of, blocking, form_of, query, redire
 from admin.web.views_content import entry_title
 from knowledge.writer import DRAFTS_DIR, ContentRejected
 from signals.misses import CAUSES, Miss, count_causes
-from signals.needs import NeedGroup
+from signals.needs import MERGED, NeedGroup, NeedInbox
 
 STATES = ("new", "in_progress", "done", "ignored")
 STATE_LABELS = {"new": "new", "in_progress": "in progress", "done": "done", "ignored": "ignored"}
@@ -24,11 +24,24 @@ STATE_FILTERS = {"open": ["new", "in_progress"], **{s: [s] for s in STATES}, "al
 
 
 async def _group_or_404(request: web.Request) -> NeedGroup:
+    """The group of the URL; a merged group's page redirects to the group it was merged into."""
+    inbox = admin_of(request).inbox
     try:
         group_id = int(request.match_info["group_id"])
-        return await blocking(admin_of(request).inbox.group, group_id)
+        return await blocking(inbox.group, group_id)
     except (KeyError, ValueError):
+        target = _merged_into(inbox, request.match_info["group_id"])
+        if target is not None and request.method == "GET":
+            raise web.HTTPFound(f"{PREFIX}/needs/{target}") from None
         raise web.HTTPNotFound(text="unknown need group") from None
+
+
+def _merged_into(inbox: NeedInbox, raw_id: str) -> int | None:
+    try:
+        row = inbox.group_row(int(raw_id))
+    except (KeyError, ValueError):
+        return None
+    return row["merged_into"] if row["state"] == MERGED else None
 
 
 @requires("needs")
@@ -62,9 +75,10 @@ async def group(request: web.Request) -> web.Response:
     region_dir = admin.catalog.content_dir / need.region
     drafts = [str(h["detail"]["id"]) for h in history if h["action"] == "draft" and h["detail"].get("id")
               and (region_dir / DRAFTS_DIR / f"{h['detail']['id']}.yaml").is_file()]
+    similar = await blocking(admin.inbox.similar, need.id)
     return render(request, "need.html", need=need, nearest=nearest, others=others, states=STATES,
                   labels=STATE_LABELS, causes=CAUSE_LABELS, members=admin.inbox.member_questions(need.id),
-                  history=history, drafts=drafts)
+                  history=history, drafts=drafts, similar=similar)
 
 
 @requires("signals")
@@ -76,6 +90,26 @@ async def set_state(request: web.Request) -> web.StreamResponse:
         raise web.HTTPBadRequest(text="unknown state")
     await blocking(admin_of(request).inbox.set_state, need.id, state, session_of(request).account.username)
     raise redirect(f"{PREFIX}/needs/{need.id}", f"Marked as {STATE_LABELS[state]}.", request)
+
+
+@requires("signals")
+async def merge(request: web.Request) -> web.StreamResponse:
+    """POST /admin/needs/{group_id}/merge (other_ids): the ticked groups are merged into this one."""
+    need = await _group_or_404(request)
+    here = f"{PREFIX}/needs/{need.id}"
+    try:
+        others = [int(g) for g in (await form_of(request)).getall("other_ids", [])]
+    except ValueError:
+        raise web.HTTPBadRequest(text="bad group id") from None
+    if not others:
+        raise redirect(here, "Tick at least one group to merge into this one.", request)
+    try:
+        moved = await blocking(admin_of(request).inbox.merge, need.id, others,
+                               session_of(request).account.username)
+    except (KeyError, ValueError) as exc:
+        raise redirect(here, f"Not merged: {exc.args[0]}.", request) from None
+    merged = ", ".join(f"#{g}" for g in others)
+    raise redirect(here, f"Merged {merged} into this need ({moved} questions moved).", request)
 
 
 @requires("fix")
@@ -136,6 +170,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/needs", groups)
     app.router.add_get("/needs/{group_id}", group)
     app.router.add_post("/needs/{group_id}/state", set_state)
+    app.router.add_post("/needs/{group_id}/merge", merge)
     app.router.add_post("/needs/{group_id}/attach", attach)
     app.router.add_post("/needs/{group_id}/draft", draft)
     app.router.add_get("/misses", misses)
