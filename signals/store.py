@@ -32,12 +32,22 @@ class SignalStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self.db = sqlite_utils.Database(conn)
+        self._local = threading.local()
+        self._lock = threading.Lock()  # one writer at a time
         self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self._lock = threading.Lock()
         self._create()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection to the file. One connection must not be used by two threads at once
+        (concurrent handlers broke each other's transactions under load); with WAL, each thread reads
+        on its own while another writes."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            db = self._local.db = sqlite_utils.Database(conn)
+            db.execute("PRAGMA synchronous=NORMAL")
+        return db
 
     def _create(self) -> None:
         with self._lock:
@@ -59,7 +69,8 @@ class SignalStore:
                 "updated": str, "extra": str,
             }, pk="pseudonym", if_not_exists=True)
             for table, cols in (("questions", ["ts"]), ("questions", ["region", "outcome"]),
-                                ("questions", ["user"]), ("feedback", ["user"])):
+                                ("questions", ["user"]), ("feedback", ["user"]),
+                                ("feedback", ["question_id"])):  # the need inbox looks votes up per question
                 self.db[table].create_index(cols, if_not_exists=True)
 
     def record_question(self, *, region: str, channel: str, lang: str | None, outcome: str,

@@ -20,20 +20,25 @@ from telegram.ext import (
 from bot.telegram.commands import HANDLERS, set_commands
 from bot.telegram.conversation import (
     flood_guard,
+    ignore_unaddressed,
     on_callback,
     on_error,
     on_group_text,
     on_inline,
     on_non_text,
     on_text,
+    on_unknown_command,
 )
-from bot.telegram.deps import Deps
+from bot.telegram.deps import Deps, bot_id
+from bot.telegram.ledger import UpdateLedger
+from bot.telegram.polling import LedgerUpdater
+from bot.telegram.processor import OrderedUpdateProcessor
 
 log = logging.getLogger(__name__)
 
-NON_TEXT = (filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
-            | filters.Sticker.ALL | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.Document.ALL
-            | filters.ANIMATION)
+# New messages only: edits, channel posts and business messages are deliberately left unanswered, and
+# so are our own answers that a user dropped into the chat through inline mode.
+NEW = filters.UpdateType.MESSAGE & ~filters.VIA_BOT
 TELEGRAM_API = "https://api.telegram.org"
 
 
@@ -45,23 +50,34 @@ def api_urls(api_url: str | None) -> tuple[str, str]:
 
 
 def build_application(deps: Deps, updater: bool = True) -> Application:
-    """The bot, ready for `initialize()`; `updater=False` for webhook mode driven by our own server."""
+    """The bot, ready for `initialize()`; `updater=False` for webhook mode driven by our own server.
+
+    Updates of different users are handled concurrently (each user's in order). Long polling confirms
+    an update to Telegram only once it is done, so a killed process loses none and records none twice
+    (bot/telegram/ledger.py says exactly what is guaranteed). In webhook mode our server answers
+    Telegram as soon as an update is queued, so that guarantee is polling's only.
+    """
     base_url, file_url = api_urls(deps.config.base_url)
-    builder = ApplicationBuilder().token(deps.config.token).base_url(base_url).base_file_url(file_url)
-    if not updater:
-        builder = builder.updater(None)
-    app = builder.build()
+    ledger = UpdateLedger(deps.store.path, bot_id(deps.config.token)) if updater else None
+    app = (ApplicationBuilder().token(deps.config.token).base_url(base_url).base_file_url(file_url)
+           .concurrent_updates(OrderedUpdateProcessor(ledger, deps.config.concurrency))
+           .updater(None).build())
+    if ledger is not None:  # the builder cannot make an Updater of our own class around its bot
+        app.updater = LedgerUpdater(app.bot, app.update_queue, ledger)
     app.bot_data["deps"] = deps
+    app.add_handler(TypeHandler(Update, ignore_unaddressed), group=-2)
     app.add_handler(TypeHandler(Update, flood_guard), group=-1)
     for name, handler in HANDLERS.items():
-        app.add_handler(CommandHandler(name, handler))
+        app.add_handler(CommandHandler(name, handler, filters=NEW))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(InlineQueryHandler(on_inline))
-    private = filters.ChatType.PRIVATE
+    private = NEW & filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
-    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT & filters.Entity("mention"),
+    app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    app.add_handler(MessageHandler(NEW & filters.ChatType.GROUPS & filters.TEXT & filters.Entity("mention"),
                                    on_group_text))
-    app.add_handler(MessageHandler(private & NON_TEXT, on_non_text))
+    # Voice, photos, stickers, files, locations, polls...; service notices (a pinned message) get nothing.
+    app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_non_text))
     app.add_error_handler(on_error)
     return app
 

@@ -44,8 +44,9 @@ def make(kind: str, *args: object) -> str | None:
 
 
 def parse(data: str | None) -> Callback | None:
-    """Decode a payload, or None when it is not one of ours."""
-    if not data or len(data.encode()) > MAX_BYTES:
+    """Decode a payload, or None when it is not one of ours (ours are ASCII: forged data may hold
+    anything, even a lone surrogate that cannot be encoded)."""
+    if not data or not data.isascii() or len(data) > MAX_BYTES:
         return None
     kind, *fields = data.split(":")
     if KINDS.get(kind) != len(fields) or not all(_TOKEN.match(f) for f in fields):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from uuid import uuid4
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, MessageEntity, Update
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -17,7 +18,8 @@ from bot.strings import t
 from bot.telegram.callbacks import Callback, as_int, parse
 from bot.telegram.commands import after_language
 from bot.telegram.deps import CHANNEL, Deps, Prefs, deps_of
-from bot.telegram.replies import say, send, send_answer, typing
+from bot.telegram.replies import answer_query, replace, say, send, send_answer, while_typing
+from bot.telegram.text import clean, esc, has_words
 from bot.telegram.views import answer_text, button, details_text, entries_keyboard, keyboard, topics_keyboard
 from knowledge.localized import pick
 from knowledge.vocabulary import LANGUAGES, TOPICS
@@ -29,7 +31,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A private text message: a 👎 comment when one is awaited, else a question."""
     deps = deps_of(context)
     prefs = deps.prefs(update)
-    text = update.effective_message.text or ""
+    text = clean(update.effective_message.text)
     feedback_id = context.user_data.pop("await_comment", None)
     if feedback_id:
         deps.store.add_feedback_comment(feedback_id, text)
@@ -40,36 +42,44 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """In groups, answer only messages that mention the bot."""
-    message = update.effective_message
-    mention = f"@{context.bot.username}".lower()
-    mentions = message.parse_entities([MessageEntity.MENTION])
-    if not any(value.lower() == mention for value in mentions.values()):
+    mention = re.compile(rf"@{re.escape(context.bot.username)}\b", re.IGNORECASE)
+    text = clean(update.effective_message.text)
+    if not mention.search(text):
         return
-    text = message.text.replace(f"@{context.bot.username}", "").strip()
-    if text:
+    text = mention.sub("", text).strip()
+    if has_words(text):
         deps = deps_of(context)
         await answer_question(update, context, deps, deps.prefs(update), text)
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, deps: Deps, prefs: Prefs,
                           text: str) -> None:
-    """Ask the core (in a worker thread) and send the answer with its buttons."""
+    """Ask the core (in a worker thread) and send the answer with its buttons.
+
+    The question is recorded under the update's id, so an update delivered again after a restart
+    does not record it twice (bot/telegram/ledger.py).
+    """
     chat = update.effective_chat.id
+    quote = update.message.message_id if update.message else None  # not for a question asked earlier
+    if not has_words(text):  # 👍, 🙏, "?": not a question; show what the bot can do
+        await after_language(context, chat, deps, prefs)
+        return
     if prefs.region is None:
         context.user_data["pending_question"] = text[:MAX_QUESTION_CHARS]
         await after_language(context, chat, deps, prefs)
         return
     if len(text) > MAX_QUESTION_CHARS:
-        await send(context, chat, t(prefs.lang, "too_long"))
-    await typing(context, chat)
+        await send(context, chat, t(prefs.lang, "too_long"), reply_to=quote)
     region = deps.core.region(prefs.region).content.region
-    asker = Asker(user=prefs.pseudonym, channel=CHANNEL, official=prefs.official)
+    asker = Asker(user=prefs.pseudonym, channel=CHANNEL, official=prefs.official,
+                  ref=deps.question_ref(update.update_id))
     if prefs.official:
         office = region.office_languages[0]
-        answer = await deps.run(deps.core.ask, text, prefs.region, lang=office, asker=asker)
+        work = deps.run(deps.core.ask, text, prefs.region, lang=office, asker=asker)
     else:
-        answer = await deps.run(deps.core.ask, text, prefs.region, hint=prefs.lang, asker=asker)
-    await send_answer(context, chat, answer, prefs, region.office_languages)
+        work = deps.run(deps.core.ask, text, prefs.region, hint=prefs.lang, asker=asker)
+    answer = await while_typing(context, chat, work)
+    await send_answer(context, chat, answer, prefs, region.office_languages, reply_to=quote)
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,18 +87,26 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await say(update, context, "non_text")
 
 
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have: show the help."""
+    await say(update, context, "help")
+
+
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every inline button: validated, then dispatched by kind."""
+    """Every inline button: validated, then dispatched by kind.
+
+    Our buttons live only in chats with the bot, so a press without a chat (a message sent through
+    inline mode) is an old or forged one, like data that does not parse.
+    """
     deps = deps_of(context)
     prefs = deps.prefs(update)
-    query = update.callback_query
-    data = parse(query.data)
+    data = parse(update.callback_query.data)
     handler = _CALLBACKS.get(data.kind) if data else None
-    done = await handler(update, context, deps, prefs, data) if handler and data else False
-    if not done:
-        await query.answer(t(prefs.lang, "stale_button"), show_alert=True)
+    valid = handler is not None and data is not None and update.effective_chat is not None
+    if not (valid and await handler(update, context, deps, prefs, data)):
+        await answer_query(update, t(prefs.lang, "stale_button"))
         return
-    await query.answer()
+    await answer_query(update)
 
 
 async def _cb_language(update: Update, context: ContextTypes.DEFAULT_TYPE, deps: Deps, prefs: Prefs,
@@ -97,7 +115,7 @@ async def _cb_language(update: Update, context: ContextTypes.DEFAULT_TYPE, deps:
     if lang not in deps.ui_languages:
         return False
     deps.save(prefs, lang=lang)
-    await update.callback_query.edit_message_text(t(lang, "language_set", language=LANGUAGES[lang]))
+    await replace(update, context, t(lang, "language_set", language=LANGUAGES[lang]))
     await after_language(context, update.effective_chat.id, deps, prefs)
     return True
 
@@ -109,8 +127,8 @@ async def _cb_region(update: Update, context: ContextTypes.DEFAULT_TYPE, deps: D
         return False
     deps.save(prefs, region=region_id)
     region = deps.core.region(region_id).content.region
-    await update.callback_query.edit_message_text(
-        t(prefs.lang, "region_set", region=pick(region.name, [prefs.lang, "en"])))
+    name = esc(pick(region.name, [prefs.lang, "en"]))
+    await replace(update, context, t(prefs.lang, "region_set", region=name))
     pending = context.user_data.pop("pending_question", None)
     if pending:
         await answer_question(update, context, deps, prefs, pending)
@@ -126,13 +144,11 @@ async def _cb_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, deps: De
         return False
     live = deps.core.region(prefs.region)
     if topic == "-":
-        await update.callback_query.edit_message_text(t(prefs.lang, "topics_intro"),
-                                                      reply_markup=topics_keyboard(live, prefs.lang,
-                                                                                   prefs.official))
+        await replace(update, context, t(prefs.lang, "topics_intro"),
+                      topics_keyboard(live, prefs.lang, prefs.official))
     else:
-        await update.callback_query.edit_message_text(
-            t(prefs.lang, "topic_entries", topic=t(prefs.lang, f"topic_{topic}")),
-            reply_markup=entries_keyboard(live, topic, prefs.lang, prefs.official))
+        await replace(update, context, t(prefs.lang, "topic_entries", topic=t(prefs.lang, f"topic_{topic}")),
+                      entries_keyboard(live, topic, prefs.lang, prefs.official))
     return True
 
 
@@ -189,7 +205,7 @@ async def _cb_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, deps: Dep
 async def _cb_skip(update: Update, context: ContextTypes.DEFAULT_TYPE, deps: Deps, prefs: Prefs,
                    data: Callback) -> bool:
     context.user_data.pop("await_comment", None)
-    await update.callback_query.edit_message_text(t(prefs.lang, "thanks_feedback"))
+    await replace(update, context, t(prefs.lang, "thanks_feedback"))
     return True
 
 
@@ -224,9 +240,9 @@ async def _cb_forget(update: Update, context: ContextTypes.DEFAULT_TYPE, deps: D
     if data.args[0] == "yes":
         deps.store.delete_user(prefs.pseudonym)
         context.user_data.clear()
-        await update.callback_query.edit_message_text(t(prefs.lang, "forget_done"))
+        await replace(update, context, t(prefs.lang, "forget_done"))
     elif data.args[0] == "no":
-        await update.callback_query.edit_message_text(t(prefs.lang, "cancelled"))
+        await replace(update, context, t(prefs.lang, "cancelled"))
     else:
         return False
     return True
@@ -241,10 +257,10 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = deps_of(context)
     prefs = deps.prefs(update)
     query = update.inline_query
-    text = query.query.strip()
+    text = clean(query.query).strip()
     region = prefs.region or deps.core.catalog.region_ids[0]
     answers: list[Answer] = []
-    if text:
+    if has_words(text):
         found = await deps.run(deps.core.ask, text, region, hint=prefs.lang, record=False)
         ids = [found.entry.id] if found.outcome == ANSWERED and found.entry else []
         ids += [c.entry_id for c in found.candidates] if found.outcome == UNSURE else []
@@ -263,6 +279,14 @@ def _lexical(deps: Deps, region: str, text: str) -> list[str]:
     return [e.id for e in deps.core.region(region).content.entries.values()
             if e.audience != "official" and (any(needle in k.lower() for k in e.keywords)
                                              or any(needle in x.title.lower() for x in e.texts.values()))]
+
+
+async def ignore_unaddressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deliberately ignore updates nobody can be answered for: no sender (channel posts), or a
+    message without its chat (Telegram always sends one; such an update is malformed)."""
+    message = update.effective_message
+    if update.effective_user is None or (message is not None and message.chat is None):
+        raise ApplicationHandlerStop
 
 
 async def flood_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

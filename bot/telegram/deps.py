@@ -24,6 +24,12 @@ T = TypeVar("T")
 CHANNEL = "telegram"
 
 
+def bot_id(token: str) -> int:
+    """The bot's numeric id: the part of its token before the colon (0 when the token has none)."""
+    head = token.split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
 @dataclass
 class BotConfig:
     """Settings of the Telegram adapter (from the environment, see bot/service.py)."""
@@ -34,6 +40,9 @@ class BotConfig:
     flood_limit: int = 12
     flood_window: float = 30.0
     retention_days: int = 180
+    # Updates handled at once (each user's still in order). Each spends most of its time waiting for
+    # Telegram's HTTP round trips or for the model's next batch, so more than the cores pays off.
+    concurrency: int = 32
 
 
 @dataclass
@@ -72,12 +81,18 @@ class Deps:
                  config: BotConfig) -> None:
         self.core, self.store, self.pseudonymizer, self.config = core, store, pseudonymizer, config
         self.flood = FloodGate(config.flood_limit, config.flood_window)
-        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="answer-core")
+        # One thread per update being handled: while the model is busy, the questions of the others
+        # wait in the (batching) embedder and are embedded together in its next call.
+        self.executor = ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix="answer-core")
         self.ui_languages = [code for code in LANGUAGES if code in available_languages()]
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a CPU-bound call (the model) off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, partial(func, *args, **kwargs))
+
+    def question_ref(self, update_id: int) -> str:
+        """What a question asked in an update is recorded under (the same update is one question)."""
+        return f"{CHANNEL}:{bot_id(self.config.token)}:{update_id}"
 
     def pseudonym(self, user_id: int) -> str:
         """The stored identity of a Telegram user (never the raw id)."""
@@ -88,11 +103,13 @@ class Deps:
         user = update.effective_user
         pseudonym = self.pseudonym(user.id if user else 0)
         row = self.store.get_user(pseudonym)
-        if row:
-            return Prefs(pseudonym, row.get("lang") or "en", row.get("region"), bool(row.get("official")),
-                         row.get("extra") or {}, known=True)
-        hint = ((user.language_code if user else None) or "en").split("-")[0].lower()
         regions = self.core.catalog.region_ids
+        if row:  # a region or language that is no longer served is asked for again
+            lang = row.get("lang") if row.get("lang") in self.ui_languages else "en"
+            region = row.get("region") if row.get("region") in regions else None
+            return Prefs(pseudonym, lang, region, bool(row.get("official")), row.get("extra") or {},
+                         known=True)
+        hint = ((user.language_code if user else None) or "en").split("-")[0].lower()
         return Prefs(pseudonym, hint if hint in self.ui_languages else "en",
                      regions[0] if len(regions) == 1 else None)
 

@@ -1,10 +1,28 @@
-"""Telegram message text helpers: HTML escaping and splitting at the 4096-character limit."""
+"""Telegram message text helpers: cleaning what people send, HTML escaping, splitting at 4096 characters."""
 
 from __future__ import annotations
 
 import html
+import unicodedata
 
 LIMIT = 4096
+
+
+def clean(text: str | None) -> str:
+    """Text from Telegram made safe for the model and the database.
+
+    JSON may carry UTF-16 surrogates: a pair is joined into its character and a lone one (a cut emoji)
+    becomes U+FFFD, as neither the tokenizer nor SQLite accepts it; NUL characters are dropped.
+    """
+    if not text:
+        return ""
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return joined.replace("\x00", "")
+
+
+def has_words(text: str) -> bool:
+    """True when the text has a letter or a digit (not only emoji, punctuation or invisible marks)."""
+    return any(unicodedata.category(c)[0] in "LN" for c in text)
 
 
 def esc(text: str) -> str:
