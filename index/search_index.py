@@ -20,6 +20,7 @@ import numpy as np
 
 from index.embedder import Embedder
 from index.embedding_cache import EmbeddingCache
+from index.lexical import Bm25Postings
 from knowledge.entry import Entry
 
 log = logging.getLogger(__name__)
@@ -75,8 +76,6 @@ class RegionIndex:
 
     def __init__(self, region_id: str, model_id: str, content_hash: str, variants: list[Variant],
                  vectors: np.ndarray, entries: dict[str, Entry]) -> None:
-        from rank_bm25 import BM25Okapi
-
         self.region_id = region_id
         self.model_id = model_id
         self.content_hash = content_hash
@@ -88,7 +87,7 @@ class RegionIndex:
         self._rows_by_entry = {e: np.array(rows, dtype=np.int64) for e, rows in rows_by_entry.items()}
         self._entry_ids = list(entries)
         documents = [lexical_document(entries[e]) for e in self._entry_ids]
-        self._bm25 = BM25Okapi(documents) if any(documents) else None
+        self._bm25 = Bm25Postings(documents) if any(documents) else None
         dim = vectors.shape[1] if vectors.size else 1
         self.faiss = faiss.IndexFlatIP(dim)
         if vectors.size:
