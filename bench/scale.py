@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--signals", type=int, default=None,
                         help="questions in the signals store (default 1,000,000; 20,000 with --quick)")
     parser.add_argument("--distinct", type=int, default=3000, help="distinct question texts in it")
-    parser.add_argument("--backend", default="sentence-transformers", help="embedder backend for grouping")
+    parser.add_argument("--backend", default="torch", help="embedder backend for grouping")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--tmp", type=Path, help=argparse.SUPPRESS)
