@@ -50,7 +50,7 @@ bench-quality: setup
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench.quality
 
-# Speed and memory of both embedder backends, and scale (docs/bench-speed.md; ~1 h, most of it the
+# Speed and memory of the three embedder backends, and scale (docs/bench-speed.md; ~1 h, most of it the
 # 1,000,000-question signals store). BENCH_NOTE="..." adds a remark above the figures.
 bench: setup
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
