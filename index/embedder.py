@@ -37,9 +37,11 @@ def quiet_native_runtime() -> None:
     other threads of the same computation wait for: one question then took 1-5 s instead of ~0.1 s
     (2 cores, busy). glibc: at most 2 malloc arenas, so that the freed buffers of the model calls of
     many threads are reused rather than kept per thread (peak RSS of the service under load: lite
-    311 -> 258 MB, sentence-transformers 1435 -> 1356 MB; no measurable latency cost).
+    311 -> 258 MB, sentence-transformers 1435 -> 1356 MB; no measurable latency cost). Hugging Face
+    tokenizers (torch engines): no thread pool of their own, which would also warn on every fork.
     """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if "MALLOC_ARENA_MAX" not in os.environ and platform.libc_ver()[0] == "glibc":
         import ctypes
 
@@ -52,7 +54,6 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, name_or_path: str, model_id: str | None = None, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         quiet_native_runtime()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
