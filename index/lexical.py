@@ -35,6 +35,6 @@ class Bm25Postings:
         scores = np.zeros(self.size)
         for word in query:
             found = self._postings.get(word)
-            if found is not None:
-                np.add.at(scores, found[0], found[1])
+            if found is not None:  # a word's postings name each document once
+                scores[found[0]] += found[1]
         return scores

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,6 +40,7 @@ class TorchE5Encoder:
         if config.get("model_type") != "bert":
             raise ValueError(f"{folder}: not a BERT model ({config.get('model_type')})")
         self._torch = torch
+        self._functional = torch.nn.functional
         self._weights = load_file(str(folder / "model.safetensors"))
         self._layers = int(config["num_hidden_layers"])
         self._heads = int(config["num_attention_heads"])
@@ -79,7 +80,6 @@ class TorchE5Encoder:
 
     def _forward(self, batch: list[list[int]]) -> Tensor:
         torch, w = self._torch, self._weights
-        functional = torch.nn.functional
         length = max(len(ids) for ids in batch)
         tokens = torch.full((len(batch), length), self._pad_id, dtype=torch.long)
         mask = torch.zeros((len(batch), length), dtype=torch.bool)
@@ -92,12 +92,13 @@ class TorchE5Encoder:
         hidden = self._norm(hidden, "embeddings.LayerNorm")
         attend = mask[:, None, None, :]  # (batch, heads, query, key): padding is never attended to
         for n in range(self._layers):
-            hidden = self._layer(hidden, attend, f"encoder.layer.{n}.", functional)
+            hidden = self._layer(hidden, attend, f"encoder.layer.{n}.")
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-        return functional.normalize(pooled, p=2, dim=1)
+        return self._functional.normalize(pooled, p=2, dim=1)
 
-    def _layer(self, hidden: Tensor, attend: Tensor, prefix: str, functional: Any) -> Tensor:
+    def _layer(self, hidden: Tensor, attend: Tensor, prefix: str) -> Tensor:
+        functional = self._functional
         batch, length, width = hidden.shape
         head = width // self._heads
 
@@ -114,9 +115,8 @@ class TorchE5Encoder:
         return self._norm(self._linear(inner, prefix + "output.dense") + hidden, prefix + "output.LayerNorm")
 
     def _linear(self, x: Tensor, name: str) -> Tensor:
-        weights = self._weights
-        return self._torch.nn.functional.linear(x, weights[name + ".weight"], weights[name + ".bias"])
+        return self._functional.linear(x, self._weights[name + ".weight"], self._weights[name + ".bias"])
 
     def _norm(self, x: Tensor, name: str) -> Tensor:
-        return self._torch.nn.functional.layer_norm(x, (x.shape[-1],), self._weights[name + ".weight"],
-                                                    self._weights[name + ".bias"], self._eps)
+        return self._functional.layer_norm(x, (x.shape[-1],), self._weights[name + ".weight"],
+                                           self._weights[name + ".bias"], self._eps)
